@@ -1,0 +1,358 @@
+import type { PageObserver } from "./page-table.js";
+
+/** Kinds of invariant violation the checker reports. */
+export const ViolationKind = {
+  /** A region was posted while a live skb still references a byte of it: the device would overwrite live data. */
+  PostedWhileHeld: "posted-while-held",
+  /** A region was posted overlapping another outstanding posted buffer: two DMAs into the same bytes. */
+  PostedOverlap: "posted-overlap",
+  /** A buffer id was posted again while still outstanding. */
+  DuplicateBufId: "duplicate-buf-id",
+  /** A posted page is not allocated: the device would write into freed memory. */
+  PostedUnallocated: "posted-unallocated",
+  /** A posted buffer reaches past the end of its page. */
+  PostedOutOfBounds: "posted-out-of-bounds",
+  /** A page's reference count went below zero. */
+  RefUnderflow: "ref-underflow",
+  /** A page was freed while a live skb still referenced it. */
+  FreedWhileHeld: "freed-while-held",
+  /** A page was freed while posted to the device. */
+  FreedWhilePosted: "freed-while-posted",
+  /** Pages were still allocated after teardown, once every skb had been released. */
+  Leak: "leak",
+} as const;
+/** One of {@link ViolationKind}. */
+export type ViolationKind = (typeof ViolationKind)[keyof typeof ViolationKind];
+
+/** One reported violation. */
+export interface Violation {
+  /** What went wrong. */
+  readonly kind: ViolationKind;
+  /** The buffer id involved, or -1. */
+  readonly bufId: number;
+  /** The page involved, or -1. */
+  readonly page: number;
+  /** A sentence a person can act on: names the buffer id, page and byte ranges. */
+  readonly message: string;
+}
+
+/** Thrown by a checker made with `throwOnViolation`. */
+export class InvariantViolationError extends Error {
+  readonly violation: Violation;
+  constructor(violation: Violation) {
+    super(`rxsim invariant violated (${violation.kind}): ${violation.message}`);
+    this.name = "InvariantViolationError";
+    this.violation = violation;
+  }
+}
+
+/** Options of {@link InvariantChecker}. */
+export interface CheckerOptions {
+  /** Bytes per page, for the bounds check. */
+  pageSize: number;
+  /** Throw {@link InvariantViolationError} at the first violation (tests). Default false: count and record. */
+  throwOnViolation?: boolean;
+  /** How many violations to keep for {@link InvariantChecker.list}; the count keeps going. Default 100. */
+  maxRecorded?: number;
+}
+
+const NONE = -1;
+
+/**
+ * Watches what the device may write and what the stack still reads.
+ *
+ * It tracks every posted region (page, byte range, buffer id) and every region
+ * held by a live skb, in index-linked lists per page kept in typed arrays, and
+ * reports the violations in {@link ViolationKind}. The driver model calls it
+ * only when one is installed, so a run without a checker pays nothing.
+ */
+export class InvariantChecker implements PageObserver {
+  /** Violations seen so far. */
+  violations = 0;
+  private readonly pageSize: number;
+  private readonly throwOnViolation: boolean;
+  private readonly maxRecorded: number;
+  private readonly recorded: Violation[] = [];
+
+  // Region records: one per posted buffer or held fragment.
+  private recPage = new Int32Array(1024);
+  private recOff = new Int32Array(1024);
+  private recLen = new Int32Array(1024);
+  private recBufId = new Int32Array(1024);
+  private recNext = new Int32Array(1024);
+  private recPrev = new Int32Array(1024);
+  private freeRec = NONE;
+  private nextRec = 0;
+
+  // Per-page list heads.
+  private heldHead = new Int32Array(1024).fill(NONE);
+  private postedHead = new Int32Array(1024).fill(NONE);
+  // Per-buffer-id posted record.
+  private postedByBuf = new Int32Array(1024).fill(NONE);
+
+  constructor(options: CheckerOptions) {
+    this.pageSize = options.pageSize;
+    this.throwOnViolation = options.throwOnViolation ?? false;
+    this.maxRecorded = options.maxRecorded ?? 100;
+  }
+
+  /** The violations recorded (at most `maxRecorded`). */
+  list(): readonly Violation[] {
+    return this.recorded;
+  }
+
+  /** Buffers posted and not yet returned. */
+  outstandingBuffers(): number {
+    let n = 0;
+    for (let i = 0; i < this.postedByBuf.length; i++) if (this.postedByBuf[i] !== NONE) n++;
+    return n;
+  }
+
+  /** Fragments held by live skbs. */
+  heldFragments(): number {
+    let n = 0;
+    for (let p = 0; p < this.heldHead.length; p++) {
+      for (let r = this.heldHead[p]; r !== NONE; r = this.recNext[r]) n++;
+    }
+    return n;
+  }
+
+  /**
+   * The driver posted buffer `bufId` at `page` bytes `[offset, offset + len)`.
+   * @param pageAllocated - whether the page is allocated right now.
+   */
+  posted(bufId: number, page: number, offset: number, len: number, pageAllocated: boolean): void {
+    const end = offset + len;
+    if (bufId < 0) {
+      this.report(ViolationKind.DuplicateBufId, bufId, page, `buf_id ${bufId} is negative`);
+      return;
+    }
+    if (!pageAllocated) {
+      this.report(
+        ViolationKind.PostedUnallocated,
+        bufId,
+        page,
+        `buf_id ${bufId} posts page ${page}, which is not allocated: the device would write into freed memory`,
+      );
+    }
+    if (offset < 0 || len <= 0 || end > this.pageSize) {
+      this.report(
+        ViolationKind.PostedOutOfBounds,
+        bufId,
+        page,
+        `buf_id ${bufId} posts page ${page} bytes ${range(offset, end)}, outside the ${this.pageSize}-byte page`,
+      );
+    }
+    this.ensureBuf(bufId);
+    const prior = this.postedByBuf[bufId];
+    if (prior !== NONE) {
+      this.report(
+        ViolationKind.DuplicateBufId,
+        bufId,
+        page,
+        `buf_id ${bufId} posted twice while outstanding (first at page ${this.recPage[prior]} bytes ${range(
+          this.recOff[prior],
+          this.recOff[prior] + this.recLen[prior],
+        )}, again at page ${page} bytes ${range(offset, end)})`,
+      );
+      // Keep tracking the newer posting.
+      this.unlink(this.postedHead, prior);
+      this.postedByBuf[bufId] = NONE;
+    }
+    this.ensurePage(page);
+    for (let r = this.heldHead[page]; r !== NONE; r = this.recNext[r]) {
+      if (this.recOff[r] < end && offset < this.recOff[r] + this.recLen[r]) {
+        this.report(
+          ViolationKind.PostedWhileHeld,
+          bufId,
+          page,
+          `buf_id ${bufId} posts page ${page} bytes ${range(offset, end)} while a live skb holds bytes ${range(
+            this.recOff[r],
+            this.recOff[r] + this.recLen[r],
+          )} of it: the device would overwrite data the stack still reads`,
+        );
+        break;
+      }
+    }
+    for (let r = this.postedHead[page]; r !== NONE; r = this.recNext[r]) {
+      if (this.recOff[r] < end && offset < this.recOff[r] + this.recLen[r]) {
+        this.report(
+          ViolationKind.PostedOverlap,
+          bufId,
+          page,
+          `buf_id ${bufId} posts page ${page} bytes ${range(offset, end)} overlapping buf_id ${
+            this.recBufId[r]
+          }'s outstanding buffer ${range(this.recOff[r], this.recOff[r] + this.recLen[r])}`,
+        );
+        break;
+      }
+    }
+    const rec = this.newRec(page, offset, len, bufId);
+    this.link(this.postedHead, rec);
+    this.postedByBuf[bufId] = rec;
+  }
+
+  /** The device handed buffer `bufId` back (completion consumed, or device stopped). */
+  completed(bufId: number): void {
+    if (bufId < 0 || bufId >= this.postedByBuf.length) return;
+    const rec = this.postedByBuf[bufId];
+    if (rec === NONE) return;
+    this.unlink(this.postedHead, rec);
+    this.postedByBuf[bufId] = NONE;
+    this.freeRecord(rec);
+  }
+
+  /** An skb took a reference to `page` bytes `[offset, offset + len)`. */
+  held(page: number, offset: number, len: number): void {
+    this.ensurePage(page);
+    const rec = this.newRec(page, offset, len, NONE);
+    this.link(this.heldHead, rec);
+  }
+
+  /** The stack released an skb's fragment at `page` bytes `[offset, offset + len)`. */
+  released(page: number, offset: number, len: number): void {
+    if (page < 0 || page >= this.heldHead.length) return;
+    for (let r = this.heldHead[page]; r !== NONE; r = this.recNext[r]) {
+      if (this.recOff[r] === offset && this.recLen[r] === len) {
+        this.unlink(this.heldHead, r);
+        this.freeRecord(r);
+        return;
+      }
+    }
+  }
+
+  /** {@link PageObserver}: a page went back to the allocator. */
+  pageFreed(page: number): void {
+    if (page >= this.heldHead.length) return;
+    const h = this.heldHead[page];
+    if (h !== NONE) {
+      this.report(
+        ViolationKind.FreedWhileHeld,
+        -1,
+        page,
+        `page ${page} freed while a live skb holds bytes ${range(
+          this.recOff[h],
+          this.recOff[h] + this.recLen[h],
+        )}: the strategy dropped a reference it did not own`,
+      );
+    }
+    const p = this.postedHead[page];
+    if (p !== NONE) {
+      this.report(
+        ViolationKind.FreedWhilePosted,
+        this.recBufId[p],
+        page,
+        `page ${page} freed while posted to the device as buf_id ${this.recBufId[p]} bytes ${range(
+          this.recOff[p],
+          this.recOff[p] + this.recLen[p],
+        )}`,
+      );
+    }
+  }
+
+  /** {@link PageObserver}: a count went below zero. */
+  refUnderflow(page: number, count: number): void {
+    this.report(
+      ViolationKind.RefUnderflow,
+      -1,
+      page,
+      `page ${page} reference count fell to ${count}: a reference was dropped that nobody held`,
+    );
+  }
+
+  /**
+   * After teardown, once every skb was released: every page still allocated is a leak.
+   * @param allocatedPages - ids of pages still allocated.
+   */
+  checkLeaks(allocatedPages: readonly number[]): void {
+    if (allocatedPages.length === 0) return;
+    const shown = allocatedPages.slice(0, 10).join(", ");
+    const more = allocatedPages.length > 10 ? `, … ${allocatedPages.length - 10} more` : "";
+    this.report(
+      ViolationKind.Leak,
+      -1,
+      allocatedPages[0],
+      `leak: ${allocatedPages.length} page(s) still allocated after teardown with every skb released (pages ${shown}${more})`,
+    );
+  }
+
+  private report(kind: ViolationKind, bufId: number, page: number, message: string): void {
+    this.violations++;
+    const v: Violation = { kind, bufId, page, message };
+    if (this.recorded.length < this.maxRecorded) this.recorded.push(v);
+    if (this.throwOnViolation) throw new InvariantViolationError(v);
+  }
+
+  private newRec(page: number, off: number, len: number, bufId: number): number {
+    let r = this.freeRec;
+    if (r !== NONE) {
+      this.freeRec = this.recNext[r];
+    } else {
+      r = this.nextRec++;
+      if (r >= this.recPage.length) this.growRecs();
+    }
+    this.recPage[r] = page;
+    this.recOff[r] = off;
+    this.recLen[r] = len;
+    this.recBufId[r] = bufId;
+    return r;
+  }
+
+  private freeRecord(r: number): void {
+    this.recNext[r] = this.freeRec;
+    this.freeRec = r;
+  }
+
+  private link(heads: Int32Array, r: number): void {
+    const page = this.recPage[r];
+    const h = heads[page];
+    this.recPrev[r] = NONE;
+    this.recNext[r] = h;
+    if (h !== NONE) this.recPrev[h] = r;
+    heads[page] = r;
+  }
+
+  private unlink(heads: Int32Array, r: number): void {
+    const prev = this.recPrev[r];
+    const next = this.recNext[r];
+    if (prev !== NONE) this.recNext[prev] = next;
+    else heads[this.recPage[r]] = next;
+    if (next !== NONE) this.recPrev[next] = prev;
+  }
+
+  private growRecs(): void {
+    const cap = this.recPage.length * 2;
+    this.recPage = grow(this.recPage, cap, 0);
+    this.recOff = grow(this.recOff, cap, 0);
+    this.recLen = grow(this.recLen, cap, 0);
+    this.recBufId = grow(this.recBufId, cap, 0);
+    this.recNext = grow(this.recNext, cap, 0);
+    this.recPrev = grow(this.recPrev, cap, 0);
+  }
+
+  private ensurePage(page: number): void {
+    if (page < this.heldHead.length) return;
+    let cap = this.heldHead.length;
+    while (cap <= page) cap *= 2;
+    this.heldHead = grow(this.heldHead, cap, NONE);
+    this.postedHead = grow(this.postedHead, cap, NONE);
+  }
+
+  private ensureBuf(bufId: number): void {
+    if (bufId < this.postedByBuf.length) return;
+    let cap = this.postedByBuf.length;
+    while (cap <= bufId) cap *= 2;
+    this.postedByBuf = grow(this.postedByBuf, cap, NONE);
+  }
+}
+
+function grow(a: Int32Array, cap: number, fill: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(cap);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
+function range(start: number, end: number): string {
+  return `[${start}, ${end})`;
+}

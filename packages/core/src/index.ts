@@ -1,0 +1,55 @@
+export {
+  type CheckerOptions,
+  InvariantChecker,
+  InvariantViolationError,
+  type Violation,
+  ViolationKind,
+} from "./checker.js";
+export { type Clock, createManualClock, type ManualClock } from "./clock.js";
+export { DEFAULT_RX_QUEUE_CONFIG, resolveRxQueueConfig } from "./config.js";
+export {
+  createMemoryLogSink,
+  DECISION_LOG_VERSION,
+  type DecisionLogHeader,
+  formatDecisionLogHeader,
+  type MemoryLogSink,
+  type ReplayOutcome,
+  replayDecisionLog,
+} from "./decision-log.js";
+export {
+  type BufqDescriptor,
+  COMPL_EOP,
+  COMPL_GENERATION,
+  COMPL_RSC,
+  COMPL_RX_ERROR,
+  COMPL_SIM_SKB_ALLOC_FAIL,
+  type ComplDescriptor,
+} from "./descriptors.js";
+export {
+  type AllocFailureOptions,
+  createPageTable,
+  NO_PAGE,
+  type PageCountListener,
+  type PageObserver,
+  type PageTable,
+  type PageTableCounters,
+  type PageTableOptions,
+  SUPPORTED_PAGE_SIZES,
+} from "./page-table.js";
+export { BufferQueue, CompletionQueue, DEFAULT_DOORBELL_THRESHOLD } from "./rings.js";
+export { createRng, type Rng } from "./rng.js";
+export { RxQueue, type RxQueueCounters, type RxQueueOptions, type StackSink } from "./rx-queue.js";
+export { SkbTable } from "./skb-table.js";
+export {
+  CompletionKind,
+  CompletionResult,
+  type DecisionLogSink,
+  describeFactoryProblem,
+  type FragmentRedirect,
+  isRxStrategyFactory,
+  RX_STRATEGY_CONTRACT_VERSION,
+  type RxQueueConfig,
+  type RxStrategy,
+  type RxStrategyEnv,
+  type RxStrategyFactory,
+} from "./strategy.js";

@@ -1,0 +1,553 @@
+import { InvariantChecker } from "./checker.js";
+import type { Clock } from "./clock.js";
+import { resolveRxQueueConfig } from "./config.js";
+import { COMPL_EOP, COMPL_RX_ERROR, COMPL_SIM_SKB_ALLOC_FAIL } from "./descriptors.js";
+import type { PageTable } from "./page-table.js";
+import { BufferQueue, CompletionQueue } from "./rings.js";
+import type { Rng } from "./rng.js";
+import { SkbTable } from "./skb-table.js";
+import {
+  CompletionKind,
+  CompletionResult,
+  type DecisionLogSink,
+  type FragmentRedirect,
+  RX_STRATEGY_CONTRACT_VERSION,
+  type RxQueueConfig,
+  type RxStrategy,
+  type RxStrategyEnv,
+  type RxStrategyFactory,
+} from "./strategy.js";
+
+/** Receives every skb the driver completes. The stack calls {@link RxQueue.releaseSkb} when done with it. */
+export interface StackSink {
+  /**
+   * @param skb - the skb id, valid until released.
+   * @param cookie - the packet's sequence number (from the completion), for per-packet hold times.
+   */
+  deliver(skb: number, cookie: number): void;
+}
+
+/** Options of {@link RxQueue}. */
+export interface RxQueueOptions {
+  /** Queue configuration; missing keys take the gve defaults. */
+  config?: Partial<RxQueueConfig>;
+  /** The page table (its page size must equal `config.pageSize`). */
+  pages: PageTable;
+  /** The strategy under test. */
+  strategy: RxStrategyFactory;
+  /** Random stream reserved for the strategy. */
+  strategyRng: Rng;
+  /** Random stream for the device's out-of-order completion. Needed when `oooWindow > 1`. */
+  deviceRng?: Rng;
+  /** Simulated clock. */
+  clock: Clock;
+  /** Where completed skbs go. */
+  stack: StackSink;
+  /** Install an invariant checker: `true` for one that records, or your own. Default: none (no cost). */
+  checker?: boolean | InvariantChecker;
+  /** Decision log sink; null or absent for none. */
+  log?: DecisionLogSink | null;
+  /** Device writes completions out of order among up to this many packets. Default 1 (in order). */
+  oooWindow?: number;
+}
+
+/** Driver counters, with the gve names where it has them. */
+export interface RxQueueCounters {
+  /** Packets handed to the stack (`rpackets`), copybreak ones included. */
+  rx_packets: number;
+  /** Bytes handed to the stack (`rbytes`). */
+  rx_bytes: number;
+  /** Packets copied into a small skb (`rx_copybreak_pkt`). */
+  rx_copybreak_pkt: number;
+  /** Packets dropped because an skb could not be allocated (`rx_skb_alloc_fail`). */
+  rx_skb_alloc_fail: number;
+  /** Packets dropped on `rx_error` or an invalid buffer id (`rx_desc_err_dropped_pkt`). */
+  rx_desc_err_dropped_pkt: number;
+  /** Completions whose buffer id the strategy rejected (part of `rx_desc_err_dropped_pkt`). */
+  rx_invalid_buf_id: number;
+  /** Packets the device dropped for lack of posted buffers. */
+  rx_no_buffer: number;
+  /** Completions consumed. */
+  completions: number;
+  /** Buffers posted. */
+  buffersPosted: number;
+  /** Refill calls. */
+  refills: number;
+  /** NAPI polls run. */
+  polls: number;
+  /** skbs chained after `MAX_SKB_FRAGS` fragments. */
+  chainedSkbs: number;
+}
+
+const NONE = -1;
+
+/**
+ * One simulated RX queue: the device's side of the rings and the driver's NAPI
+ * poll (`gve_rx_poll_dqo` / `gve_rx_dqo`), with the buffer management
+ * delegated to a strategy. Time-free: whoever drives it (the harness, the
+ * conformance suite) decides when packets arrive, when polls run and when the
+ * stack releases skbs.
+ */
+export class RxQueue {
+  readonly config: RxQueueConfig;
+  readonly pages: PageTable;
+  readonly bufq: BufferQueue;
+  readonly complq: CompletionQueue;
+  readonly skbs = new SkbTable();
+  readonly strategy: RxStrategy;
+  /** The installed checker, or null. */
+  readonly checker: InvariantChecker | null;
+  readonly counters: RxQueueCounters = {
+    rx_packets: 0,
+    rx_bytes: 0,
+    rx_copybreak_pkt: 0,
+    rx_skb_alloc_fail: 0,
+    rx_desc_err_dropped_pkt: 0,
+    rx_invalid_buf_id: 0,
+    rx_no_buffer: 0,
+    completions: 0,
+    buffersPosted: 0,
+    refills: 0,
+    polls: 0,
+    chainedSkbs: 0,
+  };
+
+  private readonly stack: StackSink;
+  private readonly log: DecisionLogSink | null;
+  private readonly clock: Clock;
+  private readonly redirect: FragmentRedirect = { page: NONE, offset: 0 };
+  private postBudget = 0;
+  private stopped = false;
+  private readonly strategyCopybreak: number;
+
+  // skb under construction (`rx->ctx.skb_head`), its fragment count in the current chained skb, and bytes.
+  private skbHead = NONE;
+  private tailFrags = 0;
+  private skbBytes = 0;
+
+  // Out-of-order staging: packets whose completions the device holds back.
+  private readonly oooWindow: number;
+  private readonly deviceRng: Rng | null;
+  private stagedCount = 0;
+  private stageStart: Int32Array;
+  private stageLen: Int32Array;
+  private stageBufId: Int32Array;
+  private stageBytes: Int32Array;
+  private stageFlags: Int32Array;
+  private stageCookie: Float64Array;
+  private stageFill = 0;
+
+  constructor(options: RxQueueOptions) {
+    const config = resolveRxQueueConfig(options.config);
+    if (options.pages.pageSize !== config.pageSize) {
+      throw new RangeError(
+        `page table page size ${options.pages.pageSize} differs from config.pageSize ${config.pageSize}`,
+      );
+    }
+    this.config = config;
+    this.pages = options.pages;
+    this.bufq = new BufferQueue(config.bufqSlots, config.doorbellThreshold);
+    this.complq = new CompletionQueue(config.complqSlots);
+    this.stack = options.stack;
+    this.log = options.log ?? null;
+    this.clock = options.clock;
+    if (options.checker === true) this.checker = new InvariantChecker({ pageSize: config.pageSize });
+    else if (options.checker instanceof InvariantChecker) this.checker = options.checker;
+    else this.checker = null;
+    if (this.checker) this.pages.setObserver(this.checker);
+    if (this.log) this.pages.setLog(this.log);
+
+    const ooo = options.oooWindow ?? 1;
+    if (!Number.isInteger(ooo) || ooo < 1) throw new RangeError(`oooWindow must be an integer ≥ 1, got ${ooo}`);
+    this.oooWindow = ooo;
+    this.deviceRng = options.deviceRng ?? null;
+    if (ooo > 1 && !this.deviceRng) throw new TypeError("oooWindow > 1 needs a deviceRng stream");
+    this.stageStart = new Int32Array(ooo + 1);
+    this.stageLen = new Int32Array(ooo + 1);
+    this.stageBufId = new Int32Array(64);
+    this.stageBytes = new Int32Array(64);
+    this.stageFlags = new Int32Array(64);
+    this.stageCookie = new Float64Array(64);
+
+    const factory = options.strategy;
+    if (factory.contractVersion !== RX_STRATEGY_CONTRACT_VERSION) {
+      throw new TypeError(
+        `strategy ${factory.name} implements contract version ${String(factory.contractVersion)}, this core understands ${RX_STRATEGY_CONTRACT_VERSION}`,
+      );
+    }
+    const env: RxStrategyEnv = {
+      config,
+      pages: this.pages,
+      post: (bufId, page, offset, len) => this.post(bufId, page, offset, len),
+      redirect: this.redirect,
+      rng: options.strategyRng,
+      clock: options.clock,
+      log: this.log,
+    };
+    this.strategy = factory.create(env);
+    this.strategyCopybreak = this.strategy.copybreak;
+    if (this.strategy.onPageCountDrop) this.pages.setListener(this.strategy as Required<RxStrategy>);
+  }
+
+  // ---- driver: posting ---------------------------------------------------
+
+  /** Post buffers through the strategy: `min(bufq free slots, complq free slots)` at most. Returns how many. */
+  refill(): number {
+    if (this.stopped) return 0;
+    const max = Math.min(this.bufq.freeSlots(), this.complq.numFreeSlots);
+    this.counters.refills++;
+    if (this.log) this.log.line(`I refill ${max} @${this.clock.now()}`);
+    this.postBudget = max;
+    const n = this.strategy.refill(max);
+    this.postBudget = 0;
+    return n;
+  }
+
+  private post(bufId: number, page: number, offset: number, len: number): void {
+    if (this.postBudget <= 0) {
+      throw new Error(
+        `strategy ${this.strategy.name} posted buf_id ${bufId} beyond the refill's limit (or outside refill)`,
+      );
+    }
+    this.postBudget--;
+    if (this.checker) this.checker.posted(bufId, page, offset, len, this.pages.isAllocated(page));
+    this.bufq.write(bufId, page, offset, len);
+    this.rememberPosted(bufId, page, offset);
+    this.complq.numFreeSlots--;
+    this.counters.buffersPosted++;
+  }
+
+  // ---- device ------------------------------------------------------------
+
+  /** Buffers the device can see (posted and behind a doorbell) and has not filled. */
+  deviceBuffersVisible(): number {
+    return this.bufq.visibleToDevice();
+  }
+
+  /**
+   * The device receives a packet of `len` bytes: it takes posted buffers from
+   * the bufq head in order until the packet fits and writes one completion per
+   * buffer. With too few visible buffers the packet is dropped (`rx_no_buffer`).
+   * @param flags - {@link COMPL_RX_ERROR} (set on the last buffer), {@link COMPL_SIM_SKB_ALLOC_FAIL}, `COMPL_RSC`.
+   * @returns true when received, false when dropped.
+   */
+  deviceReceive(len: number, flags: number, cookie: number): boolean {
+    const bufq = this.bufq;
+    if (this.stopped) return false;
+    // Find how many buffers the packet needs, without taking any yet.
+    let visible = bufq.visibleToDevice();
+    let need = 0;
+    let covered = 0;
+    let slot = bufq.hwHead;
+    while (covered < len) {
+      if (visible === 0) {
+        this.counters.rx_no_buffer++;
+        return false;
+      }
+      covered += bufq.len[slot];
+      slot = (slot + 1) & bufq.mask;
+      visible--;
+      need++;
+    }
+    if (need === 0) need = 1; // a zero-length packet still uses a buffer
+    let remaining = len;
+    const staging = this.oooWindow > 1;
+    let stageSlot = 0;
+    if (staging) stageSlot = this.stageOpen(need);
+    for (let i = 0; i < need; i++) {
+      const s = bufq.hwHead;
+      bufq.hwHead = (s + 1) & bufq.mask;
+      const bytes = Math.min(remaining, bufq.len[s]);
+      remaining -= bytes;
+      const last = i === need - 1;
+      let f = last ? COMPL_EOP | (flags & COMPL_RX_ERROR) : 0;
+      if (i === 0) f |= flags & COMPL_SIM_SKB_ALLOC_FAIL;
+      if (staging) this.stagePut(stageSlot, i, bufq.bufId[s], bytes, f, cookie);
+      else this.complq.write(bufq.bufId[s], bytes, f, cookie);
+    }
+    if (staging && this.stagedCount > this.oooWindow) this.stageEmit(this.deviceRng!.nextInt(this.stagedCount));
+    return true;
+  }
+
+  /**
+   * Misbehaving-device hook: write one completion for any buffer id, as a
+   * buggy device might (out of range, not posted, or twice).
+   */
+  deviceWriteRawCompletion(bufId: number, len: number, flags: number, cookie: number): void {
+    this.complq.write(bufId, len, flags, cookie);
+  }
+
+  /** Write every held-back completion now, in random order (end of a burst, before a poll). */
+  deviceFlush(): void {
+    while (this.stagedCount > 0) {
+      this.stageEmit(this.stagedCount === 1 ? 0 : this.deviceRng!.nextInt(this.stagedCount));
+    }
+    this.stageFill = 0;
+  }
+
+  /** True when a completion waits for the driver. */
+  hasCompletions(): boolean {
+    return this.complq.hasNext();
+  }
+
+  private stageOpen(need: number): number {
+    const p = this.stagedCount++;
+    if (this.stageFill + need > this.stageBufId.length) this.compactStage(need);
+    this.stageStart[p] = this.stageFill;
+    this.stageLen[p] = need;
+    this.stageFill += need;
+    return p;
+  }
+
+  private stagePut(p: number, i: number, bufId: number, bytes: number, flags: number, cookie: number): void {
+    const k = this.stageStart[p] + i;
+    this.stageBufId[k] = bufId;
+    this.stageBytes[k] = bytes;
+    this.stageFlags[k] = flags;
+    this.stageCookie[k] = cookie;
+  }
+
+  private stageEmit(p: number): void {
+    const start = this.stageStart[p];
+    const n = this.stageLen[p];
+    for (let k = start; k < start + n; k++) {
+      this.complq.write(this.stageBufId[k], this.stageBytes[k], this.stageFlags[k], this.stageCookie[k]);
+    }
+    // Keep packet order of the rest: shift later packets down one place.
+    for (let q = p + 1; q < this.stagedCount; q++) {
+      this.stageStart[q - 1] = this.stageStart[q];
+      this.stageLen[q - 1] = this.stageLen[q];
+    }
+    this.stagedCount--;
+    if (this.stagedCount === 0) this.stageFill = 0;
+  }
+
+  private compactStage(extra: number): void {
+    // Move the staged packets to the front of fresh arrays large enough for `extra` more descriptors.
+    let total = extra;
+    for (let p = 0; p < this.stagedCount - 1; p++) total += this.stageLen[p];
+    const cap = Math.max(this.stageBufId.length, total * 2);
+    const bufId = new Int32Array(cap);
+    const bytes = new Int32Array(cap);
+    const flags = new Int32Array(cap);
+    const cookie = new Float64Array(cap);
+    let fill = 0;
+    for (let p = 0; p < this.stagedCount - 1; p++) {
+      const s = this.stageStart[p];
+      const n = this.stageLen[p];
+      bufId.set(this.stageBufId.subarray(s, s + n), fill);
+      bytes.set(this.stageBytes.subarray(s, s + n), fill);
+      flags.set(this.stageFlags.subarray(s, s + n), fill);
+      cookie.set(this.stageCookie.subarray(s, s + n), fill);
+      this.stageStart[p] = fill;
+      fill += n;
+    }
+    this.stageBufId = bufId;
+    this.stageBytes = bytes;
+    this.stageFlags = flags;
+    this.stageCookie = cookie;
+    this.stageFill = fill;
+  }
+
+  // ---- driver: NAPI poll ---------------------------------------------------
+
+  /**
+   * One NAPI poll (`gve_rx_poll_dqo`): consume completions until `budget`
+   * packets were completed or none is left, hand skbs to the stack, then
+   * refill once. Returns the packets completed (work done).
+   */
+  poll(budget = this.config.budget): number {
+    const complq = this.complq;
+    const counters = this.counters;
+    this.pages.inNapi = true;
+    counters.polls++;
+    let workDone = 0;
+    while (workDone < budget && complq.hasNext()) {
+      const h = complq.head;
+      const bufId = complq.bufId[h];
+      const bytes = complq.packetLen[h];
+      const flags = complq.flags[h];
+      const cookie = complq.cookie[h];
+      const err = this.handleCompletion(bufId, bytes, flags, cookie);
+      if (err !== 0) {
+        this.dropSkb();
+        if (err === 2) counters.rx_skb_alloc_fail++;
+        else counters.rx_desc_err_dropped_pkt++;
+      }
+      complq.advance();
+      if (err === 3) {
+        // A completion for a buffer never posted returns no slot. (The kernel
+        // advances its counters regardless; rxsim keeps its rings truthful.)
+        complq.numFreeSlots--;
+      } else {
+        // A completion frees a bufq slot (the driver's head).
+        this.bufq.head = (this.bufq.head + 1) & this.bufq.mask;
+      }
+      counters.completions++;
+      if (this.skbHead === NONE || (flags & COMPL_EOP) === 0) continue;
+      workDone++;
+      const skb = this.skbHead;
+      counters.rx_packets++;
+      counters.rx_bytes += this.skbBytes;
+      this.skbHead = NONE;
+      this.stack.deliver(skb, cookie);
+    }
+    this.refill();
+    this.pages.inNapi = false;
+    return workDone;
+  }
+
+  /** `gve_rx_dqo`: 0 on success, 1 for -EINVAL, 2 for -ENOMEM, 3 for -EINVAL on an invalid buffer id. */
+  private handleCompletion(bufId: number, bytes: number, flags: number, cookie: number): number {
+    const strategy = this.strategy;
+    const eop = (flags & COMPL_EOP) !== 0;
+    let kind: CompletionKind;
+    if ((flags & COMPL_RX_ERROR) !== 0) kind = CompletionKind.Error;
+    else if (this.skbHead === NONE && (flags & COMPL_SIM_SKB_ALLOC_FAIL) !== 0) kind = CompletionKind.NoMemory;
+    else if (this.skbHead === NONE && eop && bytes <= this.strategyCopybreak) kind = CompletionKind.Copy;
+    else kind = CompletionKind.Fragment;
+
+    // The device no longer writes this buffer, whatever happens next.
+    const slotPage = this.lookupPosted(bufId);
+    if (this.log) this.log.line(`I complete ${bufId} ${KIND_NAMES[kind]} ${bytes} @${this.clock.now()}`);
+    if (this.checker) this.checker.completed(bufId);
+    const result = strategy.complete(bufId, kind, bytes);
+    if (result === CompletionResult.Rejected) {
+      this.counters.rx_invalid_buf_id++;
+      return 3;
+    }
+    if (kind === CompletionKind.Error) return 1;
+    if (kind === CompletionKind.NoMemory) return 2;
+    if (kind === CompletionKind.Copy) {
+      this.counters.rx_copybreak_pkt++;
+      // The copied skb holds no page memory; it still travels up the stack.
+      this.skbHead = this.skbs.allocSkb(cookie);
+      this.skbBytes = bytes;
+      return 0;
+    }
+    let page = slotPage;
+    let offset = this.postedOffset;
+    if (result === CompletionResult.Redirected) {
+      page = this.redirect.page;
+      offset = this.redirect.offset;
+    }
+    if (this.skbHead === NONE) {
+      this.skbHead = this.skbs.allocSkb(cookie);
+      this.tailFrags = 0;
+      this.skbBytes = 0;
+    } else if (this.tailFrags === this.config.maxSkbFrags) {
+      this.counters.chainedSkbs++;
+      this.tailFrags = 0;
+    }
+    this.skbs.addFrag(this.skbHead, page, offset, bytes);
+    this.tailFrags++;
+    this.skbBytes += bytes;
+    if (this.checker) this.checker.held(page, offset, bytes);
+    return 0;
+  }
+
+  // Posted buffer lookup: the device echoes the id; the driver's buf state knows the page and offset.
+  // The simulation keeps them per buffer id as posted, so the skb references exactly what the device wrote.
+  private postedPageById = new Int32Array(1024).fill(NONE);
+  private postedOffById = new Int32Array(1024);
+  private postedOffset = 0;
+
+  private lookupPosted(bufId: number): number {
+    if (bufId < 0 || bufId >= this.postedPageById.length) {
+      this.postedOffset = 0;
+      return NONE;
+    }
+    this.postedOffset = this.postedOffById[bufId];
+    return this.postedPageById[bufId];
+  }
+
+  /** Record where a posted buffer id lives, as the driver's buf state does. */
+  private rememberPosted(bufId: number, page: number, offset: number): void {
+    if (bufId >= this.postedPageById.length) {
+      let cap = this.postedPageById.length;
+      while (cap <= bufId) cap *= 2;
+      const p = new Int32Array(cap).fill(NONE);
+      p.set(this.postedPageById);
+      const o = new Int32Array(cap);
+      o.set(this.postedOffById);
+      this.postedPageById = p;
+      this.postedOffById = o;
+    }
+    this.postedPageById[bufId] = page;
+    this.postedOffById[bufId] = offset;
+  }
+
+  /** `gve_rx_free_skb`: drop the skb under construction; its fragments are released at once. */
+  private dropSkb(): void {
+    if (this.skbHead === NONE) return;
+    const skb = this.skbHead;
+    this.skbHead = NONE;
+    this.releaseSkb(skb, true);
+  }
+
+  // ---- stack -------------------------------------------------------------
+
+  /**
+   * The stack is done with `skb`: drop one page reference per fragment
+   * (`put_page`, atomic) and tell the strategy if it listens.
+   * @param inNapi - true when released inside the NAPI poll (napi_consume_skb).
+   */
+  releaseSkb(skb: number, inNapi = false): void {
+    const skbs = this.skbs;
+    if (!skbs.isLive(skb)) throw new Error(`skb ${skb} is not live (released twice?)`);
+    const prevNapi = this.pages.inNapi;
+    this.pages.inNapi = inNapi;
+    const strategy = this.strategy;
+    const onRelease = strategy.onFragmentRelease;
+    for (let f = skbs.fragHead[skb]; f !== NONE; f = skbs.fragNext[f]) {
+      const page = skbs.fragPage[f];
+      const off = skbs.fragOff[f];
+      const len = skbs.fragLen[f];
+      if (this.log) this.log.line(`I release ${page} ${off} ${len} ${inNapi ? "napi" : "proc"} @${this.clock.now()}`);
+      if (this.checker) this.checker.released(page, off, len);
+      this.pages.put(page);
+      if (onRelease !== undefined) onRelease.call(strategy, page, off, len, inNapi);
+    }
+    skbs.freeSkbRecord(skb);
+    this.pages.inNapi = prevNapi;
+  }
+
+  // ---- teardown ----------------------------------------------------------
+
+  /**
+   * Stop the device and tear the queue down (`gve_rx_free_ring_dqo`): the
+   * device hands back every posted buffer and the strategy frees what it holds.
+   * Live skbs stay valid; release them, then call {@link checkLeaks}.
+   */
+  teardown(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.log) this.log.line(`I teardown @${this.clock.now()}`);
+    if (this.skbHead !== NONE) this.dropSkb();
+    this.stagedCount = 0;
+    this.stageFill = 0;
+    if (this.checker) {
+      // Every buffer the device still had is no longer written.
+      const bufq = this.bufq;
+      for (let s = bufq.head; s !== bufq.tail; s = (s + 1) & bufq.mask) this.checker.completed(bufq.bufId[s]);
+    }
+    this.strategy.teardown();
+  }
+
+  /** True once {@link teardown} ran. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /**
+   * After teardown with every skb released: report still-allocated pages as a
+   * leak to the checker. Returns the leaked page ids.
+   */
+  checkLeaks(): number[] {
+    const leaked = this.pages.allocatedPages();
+    if (this.checker) this.checker.checkLeaks(leaked);
+    return leaked;
+  }
+}
+
+const KIND_NAMES = ["frag", "copy", "error", "nomem"] as const;

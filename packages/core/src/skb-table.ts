@@ -1,0 +1,133 @@
+const NONE = -1;
+
+/**
+ * Live skbs and their page fragments, in typed arrays.
+ *
+ * One record per received packet: the head skb and any skbs chained after
+ * `MAX_SKB_FRAGS` fragments are one record here, because the stack frees them
+ * together. Fragments form an index-linked list per skb. Ids are reused.
+ */
+export class SkbTable {
+  /** Live skbs. */
+  live = 0;
+  /** Most skbs alive at once. */
+  peakLive = 0;
+
+  fragHead: Int32Array;
+  fragTail: Int32Array;
+  fragCount: Int32Array;
+  cookie: Float64Array;
+  private skbNextFree: Int32Array;
+  private freeSkb = NONE;
+  private nextSkb = 0;
+
+  fragPage: Int32Array;
+  fragOff: Int32Array;
+  fragLen: Int32Array;
+  fragNext: Int32Array;
+  private freeFrag = NONE;
+  private nextFrag = 0;
+
+  constructor(initial = 256) {
+    this.fragHead = new Int32Array(initial);
+    this.fragTail = new Int32Array(initial);
+    this.fragCount = new Int32Array(initial);
+    this.cookie = new Float64Array(initial);
+    this.skbNextFree = new Int32Array(initial);
+    this.fragPage = new Int32Array(initial * 2);
+    this.fragOff = new Int32Array(initial * 2);
+    this.fragLen = new Int32Array(initial * 2);
+    this.fragNext = new Int32Array(initial * 2);
+  }
+
+  /** Allocate an empty skb record. */
+  allocSkb(cookie: number): number {
+    let s = this.freeSkb;
+    if (s !== NONE) {
+      this.freeSkb = this.skbNextFree[s];
+    } else {
+      s = this.nextSkb++;
+      if (s >= this.fragHead.length) this.growSkbs();
+    }
+    this.fragHead[s] = NONE;
+    this.fragTail[s] = NONE;
+    this.fragCount[s] = 0;
+    this.cookie[s] = cookie;
+    if (++this.live > this.peakLive) this.peakLive = this.live;
+    return s;
+  }
+
+  /** Append a fragment to skb `s`. */
+  addFrag(s: number, page: number, off: number, len: number): void {
+    let f = this.freeFrag;
+    if (f !== NONE) {
+      this.freeFrag = this.fragNext[f];
+    } else {
+      f = this.nextFrag++;
+      if (f >= this.fragPage.length) this.growFrags();
+    }
+    this.fragPage[f] = page;
+    this.fragOff[f] = off;
+    this.fragLen[f] = len;
+    this.fragNext[f] = NONE;
+    const t = this.fragTail[s];
+    if (t === NONE) this.fragHead[s] = f;
+    else this.fragNext[t] = f;
+    this.fragTail[s] = f;
+    this.fragCount[s]++;
+  }
+
+  /** Return skb `s` and its fragment records to the free lists (after the caller released the pages). */
+  freeSkbRecord(s: number): void {
+    let f = this.fragHead[s];
+    while (f !== NONE) {
+      const next = this.fragNext[f];
+      this.fragNext[f] = this.freeFrag;
+      this.freeFrag = f;
+      f = next;
+    }
+    this.fragHead[s] = NONE;
+    this.fragTail[s] = NONE;
+    this.fragCount[s] = -1;
+    this.skbNextFree[s] = this.freeSkb;
+    this.freeSkb = s;
+    this.live--;
+  }
+
+  /** True when `s` names a live skb. */
+  isLive(s: number): boolean {
+    return s >= 0 && s < this.nextSkb && this.fragCount[s] >= 0;
+  }
+
+  /** Ids of every live skb, ascending. */
+  liveSkbs(): number[] {
+    const out: number[] = [];
+    for (let s = 0; s < this.nextSkb; s++) if (this.fragCount[s] >= 0) out.push(s);
+    return out;
+  }
+
+  private growSkbs(): void {
+    const cap = this.fragHead.length * 2;
+    this.fragHead = growI32(this.fragHead, cap);
+    this.fragTail = growI32(this.fragTail, cap);
+    this.fragCount = growI32(this.fragCount, cap);
+    this.skbNextFree = growI32(this.skbNextFree, cap);
+    const c = new Float64Array(cap);
+    c.set(this.cookie);
+    this.cookie = c;
+  }
+
+  private growFrags(): void {
+    const cap = this.fragPage.length * 2;
+    this.fragPage = growI32(this.fragPage, cap);
+    this.fragOff = growI32(this.fragOff, cap);
+    this.fragLen = growI32(this.fragLen, cap);
+    this.fragNext = growI32(this.fragNext, cap);
+  }
+}
+
+function growI32(a: Int32Array, cap: number): Int32Array {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}

@@ -1,0 +1,11 @@
+/**
+ * Test helpers for strategy packages: the shared conformance suite and a
+ * hand-driven queue. Needs `vitest` and `fast-check` (peer dependencies).
+ */
+export {
+  type ConformanceGeometry,
+  type ConformanceOptions,
+  DEFAULT_GEOMETRIES,
+  describeStrategyConformance,
+} from "./conformance.js";
+export { createScriptedQueue, type ScriptedQueue, type ScriptedQueueOptions } from "./scripted-queue.js";

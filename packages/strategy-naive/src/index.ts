@@ -1,0 +1,1 @@
+export { createNaiveStrategy, type NaiveOptions, type ResolvedNaiveOptions } from "./naive-strategy.js";

@@ -1,0 +1,168 @@
+import {
+  CompletionKind,
+  CompletionResult,
+  NO_PAGE,
+  RX_STRATEGY_CONTRACT_VERSION,
+  type RxStrategy,
+  type RxStrategyEnv,
+  type RxStrategyFactory,
+} from "@rxsim/core";
+
+/** Options of {@link createNaiveStrategy}. */
+export interface NaiveOptions {
+  /** Bytes per posted buffer. Default: the queue's `bufferSize` (2048). */
+  bufferSize?: number;
+  /**
+   * Carve each fresh page into `pageSize / bufferSize` buffers (each holding
+   * one page reference) instead of one buffer per page. Pages are still never
+   * reused: a page is freed when its last buffer's reference drops.
+   */
+  splitPages?: boolean;
+  /** Copybreak threshold in bytes. Default: the queue's `copybreak` (256). */
+  copybreak?: number;
+}
+
+/** The options after defaults that do not depend on the queue. */
+export interface ResolvedNaiveOptions {
+  bufferSize: number | "queue";
+  splitPages: boolean;
+  copybreak: number | "queue";
+}
+
+const NONE = -1;
+
+/**
+ * The baseline: allocate a page for every posted buffer and never reuse one.
+ * The allocation's reference goes up with the fragment, so the page is freed
+ * when the stack releases the skb; copybreak and dropped packets free it at once.
+ */
+export function createNaiveStrategy(options: NaiveOptions = {}): RxStrategyFactory<ResolvedNaiveOptions> {
+  const resolved: ResolvedNaiveOptions = {
+    bufferSize: options.bufferSize ?? "queue",
+    splitPages: options.splitPages ?? false,
+    copybreak: options.copybreak ?? "queue",
+  };
+  return {
+    contractVersion: RX_STRATEGY_CONTRACT_VERSION,
+    name: resolved.splitPages ? "naive-split" : "naive",
+    options: resolved,
+    create: (env) => new NaiveStrategy(env, resolved),
+  };
+}
+
+class NaiveStrategy implements RxStrategy {
+  readonly contractVersion = RX_STRATEGY_CONTRACT_VERSION;
+  readonly name: string;
+  readonly copybreak: number;
+  private readonly env: RxStrategyEnv;
+  private readonly bufferSize: number;
+  private readonly piecesPerPage: number;
+
+  // Buffer ids index these arrays; free ids form a LIFO stack.
+  private readonly bufPage: Int32Array;
+  private readonly bufOff: Int32Array;
+  private readonly freeIds: Int32Array;
+  private freeTop: number;
+
+  // The page being carved (split mode) and its next piece.
+  private carvePage = NONE;
+  private carveNext = 0;
+
+  private rxBufAllocFail = 0;
+  private pagesAllocated = 0;
+  private buffersPosted = 0;
+  private buffersDropped = 0;
+  private invalidBufId = 0;
+
+  constructor(env: RxStrategyEnv, o: ResolvedNaiveOptions) {
+    this.env = env;
+    this.name = o.splitPages ? "naive-split" : "naive";
+    const pageSize = env.config.pageSize;
+    this.bufferSize = o.bufferSize === "queue" ? env.config.bufferSize : o.bufferSize;
+    if (!Number.isInteger(this.bufferSize) || this.bufferSize < 1 || this.bufferSize > pageSize) {
+      throw new RangeError(`naive: bufferSize must be an integer in [1, ${pageSize}], got ${this.bufferSize}`);
+    }
+    this.copybreak = o.copybreak === "queue" ? env.config.copybreak : o.copybreak;
+    this.piecesPerPage = o.splitPages ? Math.floor(pageSize / this.bufferSize) : 1;
+    // At most bufq slots - 1 buffers are ever outstanding.
+    const ids = env.config.bufqSlots;
+    this.bufPage = new Int32Array(ids).fill(NONE);
+    this.bufOff = new Int32Array(ids);
+    this.freeIds = new Int32Array(ids);
+    for (let i = 0; i < ids; i++) this.freeIds[i] = ids - 1 - i;
+    this.freeTop = ids;
+  }
+
+  refill(max: number): number {
+    const env = this.env;
+    const pages = env.pages;
+    let posted = 0;
+    while (posted < max && this.freeTop > 0) {
+      if (this.carvePage === NONE) {
+        const page = pages.alloc();
+        if (page === NO_PAGE) {
+          this.rxBufAllocFail++;
+          break;
+        }
+        this.pagesAllocated++;
+        // One reference per piece, taken once (a single atomic add).
+        if (this.piecesPerPage > 1) pages.add(page, this.piecesPerPage - 1);
+        this.carvePage = page;
+        this.carveNext = 0;
+      }
+      const page = this.carvePage;
+      const offset = this.carveNext * this.bufferSize;
+      if (++this.carveNext === this.piecesPerPage) this.carvePage = NONE;
+      const id = this.freeIds[--this.freeTop];
+      this.bufPage[id] = page;
+      this.bufOff[id] = offset;
+      if (env.log) env.log.line(`D post ${id} page=${page} off=${offset} len=${this.bufferSize} new`);
+      env.post(id, page, offset, this.bufferSize);
+      posted++;
+    }
+    this.buffersPosted += posted;
+    return posted;
+  }
+
+  complete(bufId: number, kind: CompletionKind, _bytes: number): CompletionResult {
+    if (bufId < 0 || bufId >= this.bufPage.length || this.bufPage[bufId] === NONE) {
+      this.invalidBufId++;
+      return CompletionResult.Rejected;
+    }
+    const page = this.bufPage[bufId];
+    this.bufPage[bufId] = NONE;
+    this.freeIds[this.freeTop++] = bufId;
+    if (kind !== CompletionKind.Fragment) {
+      // Nothing went up with a page reference: drop the buffer's own.
+      this.buffersDropped++;
+      this.env.pages.put(page);
+    }
+    // A fragment takes the buffer's reference with it; the stack's put frees the page.
+    return CompletionResult.Accepted;
+  }
+
+  teardown(): void {
+    const pages = this.env.pages;
+    for (let id = 0; id < this.bufPage.length; id++) {
+      if (this.bufPage[id] !== NONE) {
+        pages.put(this.bufPage[id]);
+        this.bufPage[id] = NONE;
+      }
+    }
+    if (this.carvePage !== NONE) {
+      // Pieces never posted still hold their references.
+      pages.sub(this.carvePage, this.piecesPerPage - this.carveNext);
+      this.carvePage = NONE;
+    }
+  }
+
+  stats(): Readonly<Record<string, number>> {
+    return {
+      rx_buf_alloc_fail: this.rxBufAllocFail,
+      pages_allocated: this.pagesAllocated,
+      buffers_posted: this.buffersPosted,
+      buffers_dropped: this.buffersDropped,
+      invalid_buf_id: this.invalidBufId,
+    };
+  }
+}
