@@ -9,3 +9,4 @@ export {
   describeStrategyConformance,
 } from "./conformance.js";
 export { createScriptedQueue, type ScriptedQueue, type ScriptedQueueOptions } from "./scripted-queue.js";
+export { createPagePerBufferTestStrategy } from "./test-strategies.js";
