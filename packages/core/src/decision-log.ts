@@ -128,12 +128,17 @@ export function replayDecisionLog(text: string, factory: RxStrategyFactory): Rep
     const f = l.split(" ");
     switch (f[1]) {
       case "refill":
+        pages.inNapi = f[3] === "napi";
         postBudget = Number(f[2]);
         strategy.refill(Number(f[2]));
         postBudget = 0;
+        pages.inNapi = false;
         break;
       case "complete":
+        // Completions are handled inside the NAPI poll, as in RxQueue.poll.
+        pages.inNapi = true;
         strategy.complete(Number(f[2]), KIND_BY_NAME[f[3]], Number(f[4]));
+        pages.inNapi = false;
         break;
       case "release": {
         const page = Number(f[2]);

@@ -38,7 +38,10 @@ export class BufferQueue {
 
   constructor(slots: number, doorbellThreshold = DEFAULT_DOORBELL_THRESHOLD) {
     assertPowerOfTwo("bufq slots", slots);
-    assertPowerOfTwo("doorbell threshold", doorbellThreshold);
+    const t = doorbellThreshold;
+    if (!Number.isInteger(t) || t < 1 || (t & (t - 1)) !== 0 || t > slots) {
+      throw new RangeError(`doorbell threshold must be a power of two between 1 and ${slots}, got ${t}`);
+    }
     this.slots = slots;
     this.mask = slots - 1;
     this.doorbellThreshold = doorbellThreshold;

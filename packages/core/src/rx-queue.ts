@@ -196,7 +196,7 @@ export class RxQueue {
     if (this.stopped) return 0;
     const max = Math.min(this.bufq.freeSlots(), this.complq.numFreeSlots);
     this.counters.refills++;
-    if (this.log) this.log.line(`I refill ${max} @${this.clock.now()}`);
+    if (this.log) this.log.line(`I refill ${max} ${this.pages.inNapi ? "napi" : "proc"} @${this.clock.now()}`);
     this.postBudget = max;
     const n = this.strategy.refill(max);
     this.postBudget = 0;

@@ -1,0 +1,4 @@
+import { describeStrategyConformance } from "@rxsim/core/testing";
+import { createOracleStrategy } from "./index.js";
+
+describeStrategyConformance("oracle", () => createOracleStrategy());

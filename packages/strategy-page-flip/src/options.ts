@@ -1,0 +1,106 @@
+import type { RxQueueConfig } from "@rxsim/core";
+import { FLIP_PAGE_SIZE_LIMIT } from "./constants.js";
+
+/** How far the offset walks on pages of 8 KiB and more (see {@link PageFlipOptions.largePageStride}). */
+export type LargePageStride = "buffer" | "truesize";
+
+/**
+ * Options of {@link createPageFlipStrategy}. Every option is optional.
+ *
+ * The page size is not an option: it is the simulated machine's `PAGE_SIZE`,
+ * read from the queue configuration. It decides the mode: 4 KiB pages flip
+ * between two halves, larger pages walk forward.
+ */
+export interface PageFlipOptions {
+  /**
+   * Bytes per posted buffer. Default: the queue's `bufferSize` (2048). With
+   * 4 KiB pages, 2048 or less flips between the two halves; a larger buffer
+   * leaves one buffer per page, which is drained after its first fragment
+   * (ixgbe would switch to order-1 pages, which rxsim does not model).
+   */
+  bufferSize?: number;
+  /** Copybreak threshold in bytes. Default: the queue's `copybreak` (256). */
+  copybreak?: number;
+  /**
+   * Fraction of freshly allocated pages that are remote (another NUMA node) or
+   * pfmemalloc (emergency reserve) pages, which `dev_page_is_reusable` refuses:
+   * such a page is drained after its first use and counted as `waive`. Drawn
+   * once per allocated page from the strategy's RNG stream. Default 0.
+   */
+  nonReusableFraction?: number;
+  /**
+   * On pages of 8 KiB and more, how far the offset walks after a fragment:
+   * `"buffer"` (default) steps by the buffer size, so a page holds
+   * `pageSize / bufferSize` buffers; `"truesize"` steps by the fragment's
+   * `SKB_DATA_ALIGN(bytes)` (64-byte cache lines), as `ixgbe_add_rx_frag`
+   * does, packing short packets tighter.
+   */
+  largePageStride?: LargePageStride;
+}
+
+/** The options after defaults that do not depend on the queue (`"queue"`: taken from the queue configuration). */
+export interface ResolvedPageFlipOptions {
+  /** Bytes per posted buffer, or `"queue"`. */
+  readonly bufferSize: number | "queue";
+  /** Copybreak threshold in bytes, or `"queue"`. */
+  readonly copybreak: number | "queue";
+  /** Fraction of pages that may never be reused. */
+  readonly nonReusableFraction: number;
+  /** Walk step on large pages. */
+  readonly largePageStride: LargePageStride;
+}
+
+/** What a strategy instance works with once the queue configuration is known. */
+export interface PageFlipGeometry {
+  /** `PAGE_SIZE`. */
+  readonly pageSize: number;
+  /** Bytes per posted buffer. */
+  readonly bufferSize: number;
+  /** True when the offset flips between two halves (4 KiB pages, buffers of at most half a page). */
+  readonly flip: boolean;
+  /** The XOR step of the flip: half a page (`ixgbe_rx_pg_size / 2`). */
+  readonly halfPage: number;
+  /** The largest offset a buffer may start at; past it the page is not reused (`IXGBE_LAST_OFFSET`). */
+  readonly lastOffset: number;
+  /** Copybreak threshold in bytes. */
+  readonly copybreak: number;
+}
+
+function checkInt(key: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`page-flip: ${key} must be an integer in [${min}, ${max}], got ${value}`);
+  }
+}
+
+/** Fill the defaults that do not depend on the queue and validate what can be validated without it. */
+export function resolvePageFlipOptions(options: PageFlipOptions = {}): ResolvedPageFlipOptions {
+  const bufferSize = options.bufferSize ?? "queue";
+  if (bufferSize !== "queue") checkInt("bufferSize", bufferSize, 64, 65536);
+  const copybreak = options.copybreak ?? "queue";
+  if (copybreak !== "queue") checkInt("copybreak", copybreak, 0, 65535);
+  const nonReusableFraction = options.nonReusableFraction ?? 0;
+  if (!(nonReusableFraction >= 0 && nonReusableFraction <= 1)) {
+    throw new RangeError(`page-flip: nonReusableFraction must be in [0, 1], got ${nonReusableFraction}`);
+  }
+  const largePageStride = options.largePageStride ?? "buffer";
+  if (largePageStride !== "buffer" && largePageStride !== "truesize") {
+    throw new RangeError(`page-flip: largePageStride must be "buffer" or "truesize", got ${String(largePageStride)}`);
+  }
+  return Object.freeze({ bufferSize, copybreak, nonReusableFraction, largePageStride });
+}
+
+/** Combine the options with the queue configuration. Throws when the buffer does not fit the page. */
+export function pageFlipGeometry(o: ResolvedPageFlipOptions, config: RxQueueConfig): PageFlipGeometry {
+  const pageSize = config.pageSize;
+  const bufferSize = o.bufferSize === "queue" ? config.bufferSize : o.bufferSize;
+  checkInt("bufferSize", bufferSize, 64, pageSize);
+  const halfPage = pageSize / 2;
+  return {
+    pageSize,
+    bufferSize,
+    flip: pageSize < FLIP_PAGE_SIZE_LIMIT && bufferSize <= halfPage,
+    halfPage,
+    lastOffset: pageSize - bufferSize,
+    copybreak: o.copybreak === "queue" ? config.copybreak : o.copybreak,
+  };
+}

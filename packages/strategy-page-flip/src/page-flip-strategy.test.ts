@@ -1,0 +1,396 @@
+import {
+  COMPL_EOP,
+  CompletionKind,
+  CompletionResult,
+  createManualClock,
+  createMemoryLogSink,
+  createPageTable,
+  createRng,
+  formatDecisionLogHeader,
+  InvariantChecker,
+  type RxQueueConfig,
+  type RxStrategyEnv,
+  replayDecisionLog,
+  resolveRxQueueConfig,
+} from "@rxsim/core";
+import { createScriptedQueue, type ScriptedQueue } from "@rxsim/core/testing";
+import { describe, expect, it } from "vitest";
+import { createPageFlipStrategy, type PageFlipOptions, USHRT_MAX } from "./index.js";
+
+/**
+ * A driver by hand, one buffer at a time: post, complete, hold and release
+ * exactly as the driver model does (the checker sees every step and throws at
+ * the first violation), so a test can follow one page through its life.
+ */
+function hand(pageSize: number, bufferSize: number, options: PageFlipOptions = {}) {
+  const config = resolveRxQueueConfig({ pageSize, bufferSize, bufqSlots: 64, complqSlots: 64 });
+  const pages = createPageTable({ pageSize });
+  const checker = new InvariantChecker({ pageSize, throwOnViolation: true });
+  pages.setObserver(checker);
+  let last = { id: -1, page: -1, offset: -1 };
+  const env: RxStrategyEnv = {
+    config,
+    pages,
+    post(id, page, offset, len) {
+      checker.posted(id, page, offset, len, pages.isAllocated(page));
+      last = { id, page, offset };
+    },
+    redirect: { page: -1, offset: 0 },
+    rng: createRng(1, "strategy"),
+    clock: createManualClock(),
+    log: null,
+  };
+  const strategy = createPageFlipStrategy(options).create(env);
+  const held: { page: number; offset: number; len: number }[] = [];
+  const h = {
+    pages,
+    strategy,
+    held,
+    /** The buffer posted last. */
+    get last() {
+      return last;
+    },
+    stat: (key: string) => strategy.stats()[key],
+    /** Post one buffer. */
+    post(): void {
+      expect(strategy.refill(1)).toBe(1);
+    },
+    /** Complete the last posted buffer as `kind`; a fragment is held by the stack. Then post the next (unless told not to). */
+    receive(bytes = 1500, kind: CompletionKind = CompletionKind.Fragment, postNext = true): void {
+      const { id, page, offset } = last;
+      checker.completed(id);
+      expect(strategy.complete(id, kind, bytes)).toBe(CompletionResult.Accepted);
+      if (kind === CompletionKind.Fragment) {
+        checker.held(page, offset, bytes);
+        held.push({ page, offset, len: bytes });
+      }
+      if (postNext) h.post();
+    },
+    /** The stack drops every held fragment (`put_page`). */
+    releaseAll(): void {
+      for (const f of held.splice(0)) {
+        checker.released(f.page, f.offset, f.len);
+        pages.put(f.page);
+      }
+    },
+    /** The device hands back what is posted; the strategy frees what it holds. */
+    teardown(): void {
+      if (last.id >= 0) checker.completed(last.id);
+      strategy.teardown();
+    },
+    /** Teardown, release, and return the pages still allocated. */
+    finish(): number[] {
+      h.teardown();
+      h.releaseAll();
+      return pages.allocatedPages();
+    },
+  };
+  h.post();
+  return h;
+}
+
+function open(config: Partial<RxQueueConfig> = {}, options: PageFlipOptions = {}, seed = 1): ScriptedQueue {
+  return createScriptedQueue({ factory: createPageFlipStrategy(options), config, seed });
+}
+
+/** The most recently posted buffer. */
+function lastPosted(sq: ScriptedQueue): { id: number; page: number; offset: number } {
+  const bufq = sq.queue.bufq;
+  const s = (bufq.tail - 1) & bufq.mask;
+  return { id: bufq.bufId[s], page: bufq.page[s], offset: bufq.offset[s] };
+}
+
+const stat = (sq: ScriptedQueue, key: string) => sq.queue.strategy.stats()[key];
+
+describe("page-flip: 4 KiB pages", () => {
+  it("flips between the two halves of one page while the stack lets go in time", () => {
+    const h = hand(4096, 2048);
+    const page = h.last.page;
+    const offsets = [h.last.offset];
+    for (let i = 0; i < 6; i++) {
+      h.receive();
+      h.releaseAll();
+      expect(h.last.page).toBe(page);
+      offsets.push(h.last.offset);
+    }
+    expect(offsets).toEqual([0, 2048, 0, 2048, 0, 2048, 0]);
+    expect(h.pages.allocs).toBe(1);
+    expect(h.stat("reuse")).toBe(6);
+    expect(h.finish()).toEqual([]);
+  });
+
+  it("drains the page (busy) when the stack still holds the other half: count - bias > 1", () => {
+    const h = hand(4096, 2048);
+    const page = h.last.page;
+    h.receive(); // half 0 held; half 2048 posted
+    expect(h.last).toMatchObject({ page, offset: 2048 });
+    h.receive(); // half 2048 held too, and half 0 is still the stack's
+    expect(h.stat("busy")).toBe(1);
+    expect(h.last.page).not.toBe(page);
+    expect(h.pages.allocs).toBe(2);
+    // __page_frag_cache_drain took back the unspent bias: only the stack's two references are left.
+    expect(h.pages.peek(page)).toBe(2);
+    h.releaseAll();
+    expect(h.pages.isAllocated(page)).toBe(false);
+    expect(h.finish()).toEqual([]);
+  });
+
+  it("restocks the bias in one atomic when it falls to 1", () => {
+    const h = hand(4096, 2048);
+    const page = h.last.page;
+    // The 65534th fragment leaves the bias at 1.
+    for (let i = 0; i < USHRT_MAX - 2; i++) {
+      h.receive();
+      h.releaseAll();
+    }
+    expect(h.stat("restock")).toBe(0);
+    const atomics = h.pages.atomicOps;
+    h.receive();
+    expect(h.stat("restock")).toBe(1);
+    expect(h.pages.atomicOps).toBe(atomics + 1);
+    // 65535 in reserve again, plus the fragment just handed up.
+    expect(h.pages.peek(page)).toBe(USHRT_MAX + 1);
+    h.releaseAll();
+    // Without the restock the driver's last reference would go up here and the page be freed while posted.
+    for (let i = 0; i < 4; i++) {
+      h.receive();
+      h.releaseAll();
+    }
+    expect(h.last.page).toBe(page);
+    expect(h.pages.allocs).toBe(1);
+    expect(h.finish()).toEqual([]);
+  });
+
+  it("reads the page count once per fragment, with one atomic per fresh page and none per reuse", () => {
+    const sq = open({ pageSize: 4096, bufferSize: 2048 });
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 40; i++) sq.receive(1500);
+      sq.drain();
+      sq.releaseAll(true);
+    }
+    expect(sq.pages.refReads).toBe(800);
+    expect(stat(sq, "busy")).toBe(0);
+    expect(sq.pages.allocs).toBe(255);
+    // page_ref_add per allocation plus the stack's put per fragment: no atomic per reuse.
+    expect(sq.pages.atomicOps).toBe(255 + 800);
+    expect(stat(sq, "reuse")).toBe(800);
+    expect(sq.finish()).toEqual([]);
+  });
+});
+
+describe.each([
+  { pageSize: 16384, bufferSize: 2048 },
+  { pageSize: 16384, bufferSize: 4096 },
+  { pageSize: 65536, bufferSize: 2048 },
+  { pageSize: 65536, bufferSize: 4096 },
+])("page-flip: $pageSize-byte pages, $bufferSize-byte buffers", ({ pageSize, bufferSize }) => {
+  const perPage = pageSize / bufferSize;
+
+  it("walks forward by the buffer size and leaves the page after the last offset", () => {
+    const h = hand(pageSize, bufferSize);
+    const page = h.last.page;
+    const offsets = [h.last.offset];
+    for (let i = 1; i < perPage; i++) {
+      h.receive();
+      h.releaseAll();
+      expect(h.last.page).toBe(page);
+      offsets.push(h.last.offset);
+    }
+    expect(offsets).toEqual(Array.from({ length: perPage }, (_, i) => i * bufferSize));
+    expect(h.stat("busy")).toBe(0);
+    // The page's last buffer goes up: the offset passes pageSize - bufferSize.
+    h.receive();
+    expect(h.stat("busy")).toBe(1);
+    expect(h.last.page).not.toBe(page);
+    expect(h.last.offset).toBe(0);
+    // Drained: only the held fragment's reference is left, and its release frees the page.
+    expect(h.pages.peek(page)).toBe(1);
+    h.releaseAll();
+    expect(h.pages.isAllocated(page)).toBe(false);
+    expect(h.finish()).toEqual([]);
+  });
+
+  it("keeps walking while the stack holds earlier buffers, and reads no page count", () => {
+    const h = hand(pageSize, bufferSize);
+    const page = h.last.page;
+    for (let i = 1; i < perPage; i++) h.receive();
+    expect(h.last).toMatchObject({ page, offset: (perPage - 1) * bufferSize });
+    expect(h.pages.allocs).toBe(1);
+    expect(h.pages.refReads).toBe(0);
+    expect(h.finish()).toEqual([]);
+  });
+});
+
+describe("page-flip: truesize stride on large pages", () => {
+  it("walks by SKB_DATA_ALIGN(bytes), fitting more short packets into a page", () => {
+    const h = hand(16384, 2048, { largePageStride: "truesize" });
+    const page = h.last.page;
+    const offsets: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      h.receive(1500);
+      offsets.push(h.last.offset);
+    }
+    expect(offsets).toEqual(Array.from({ length: 9 }, (_, i) => (i + 1) * 1536));
+    expect(h.last.page).toBe(page);
+    h.receive(1500); // 10 × 1536 = 15360 > 16384 - 2048
+    expect(h.last.page).not.toBe(page);
+    expect(h.stat("busy")).toBe(1);
+    expect(h.finish()).toEqual([]);
+  });
+});
+
+describe("page-flip: pages that may not be reused", () => {
+  it("with nonReusableFraction 1 drains every page after its first use and counts it as waive", () => {
+    const sq = open({ pageSize: 4096, bufferSize: 2048 }, { nonReusableFraction: 1 });
+    for (let i = 0; i < 100; i++) sq.receive(i % 10 === 0 ? 64 : 1500);
+    sq.drain();
+    expect(sq.queue.counters.rx_copybreak_pkt).toBe(10);
+    sq.releaseAll(true);
+    expect(stat(sq, "waive")).toBe(100);
+    expect(stat(sq, "reuse")).toBe(0);
+    expect(sq.pages.allocs).toBe(255 + 100);
+    expect(sq.finish()).toEqual([]);
+  });
+
+  it("draws each page's origin once, from the strategy's RNG stream", () => {
+    const run = (seed: number) => {
+      const sq = open({ pageSize: 4096, bufferSize: 2048 }, { nonReusableFraction: 0.5 }, seed);
+      for (let round = 0; round < 10; round++) {
+        for (let i = 0; i < 40; i++) sq.receive(1500);
+        sq.drain();
+        sq.releaseAll(true);
+      }
+      const s = { ...sq.queue.strategy.stats() };
+      expect(sq.finish()).toEqual([]);
+      return s;
+    };
+    const a = run(7);
+    expect(run(7)).toEqual(a);
+    expect(run(8)).not.toEqual(a);
+    // About half the pages are waived after one use; the reusable half carry the rest.
+    expect(a.waive).toBeGreaterThan(100);
+    expect(a.reuse).toBeGreaterThan(100);
+    expect(a.waive + a.reuse).toBe(400);
+  });
+});
+
+describe("page-flip: buffers whose bytes did not go up", () => {
+  it("copybreak, rx errors and skb allocation failures leave page, offset and bias as they were", () => {
+    const h = hand(4096, 2048);
+    const page = h.last.page;
+    const count = h.pages.peek(page);
+    h.receive(64, CompletionKind.Copy);
+    h.receive(1500, CompletionKind.Error);
+    h.receive(1500, CompletionKind.NoMemory);
+    expect(h.last).toMatchObject({ page, offset: 0 });
+    expect(h.pages.peek(page)).toBe(count);
+    expect(h.stat("reuse")).toBe(3);
+    h.receive();
+    expect(h.last).toMatchObject({ page, offset: 2048 });
+    expect(h.pages.allocs).toBe(1);
+    expect(h.finish()).toEqual([]);
+  });
+});
+
+describe("page-flip: buffer ids", () => {
+  it("names each buffer by its ring slot while completions come back in order", () => {
+    const sq = open({ pageSize: 4096, bufferSize: 2048 });
+    for (let round = 0; round < 9; round++) {
+      for (let i = 0; i < 37; i++) sq.receive(i % 7 === 0 ? 9000 : 1500);
+      sq.drain();
+      sq.releaseAll(true);
+    }
+    const bufq = sq.queue.bufq;
+    expect(bufq.outstanding()).toBe(255);
+    for (let s = bufq.head; s !== bufq.tail; s = (s + 1) & bufq.mask) expect(bufq.bufId[s]).toBe(s);
+    expect(sq.finish()).toEqual([]);
+  });
+
+  it("rejects ids out of range, never posted, or already completed", () => {
+    const sq = createScriptedQueue({ factory: createPageFlipStrategy(), throwOnViolation: false });
+    // 255 of the 256 ids are outstanding after the first refill: id 255 is not.
+    sq.queue.deviceWriteRawCompletion(255, 1500, COMPL_EOP, 0);
+    sq.queue.deviceWriteRawCompletion(256, 1500, COMPL_EOP, 0);
+    sq.queue.poll();
+    expect(sq.queue.counters.rx_invalid_buf_id).toBe(2);
+    // Completes id 0; the refill posts id 255, and id 0 waits behind it in the free FIFO.
+    sq.receive(1500);
+    sq.drain();
+    expect(lastPosted(sq).id).toBe(255);
+    sq.queue.deviceWriteRawCompletion(0, 1500, COMPL_EOP, 0);
+    sq.queue.poll();
+    expect(sq.queue.counters.rx_invalid_buf_id).toBe(3);
+    expect(stat(sq, "invalid_buf_id")).toBe(3);
+    expect(sq.checker.violations).toBe(0);
+    sq.queue.counters.rx_invalid_buf_id = 0;
+    expect(sq.finish()).toEqual([]);
+  });
+});
+
+describe("page-flip: refill and teardown", () => {
+  it("stops a refill at the first failed allocation (alloc_rx_page_failed) and resumes at the next", () => {
+    const sq = createScriptedQueue({ factory: createPageFlipStrategy(), failure: { attempts: [11] } });
+    expect(sq.queue.counters.buffersPosted).toBe(10);
+    expect(stat(sq, "rx_buf_alloc_fail")).toBe(1);
+    sq.poll();
+    expect(sq.queue.counters.buffersPosted).toBe(255);
+    expect(sq.finish()).toEqual([]);
+  });
+
+  it("drains every page it owns at teardown, posted or waiting to be posted", () => {
+    // Posted: the device hands the buffer back at teardown.
+    const posted = hand(16384, 2048);
+    for (let i = 0; i < 5; i++) posted.receive();
+    posted.releaseAll();
+    expect(posted.pages.resident).toBe(1);
+    posted.teardown();
+    expect(posted.pages.resident).toBe(0);
+    // Waiting at next_to_alloc: completed and reusable, not yet posted again.
+    const waiting = hand(16384, 2048);
+    waiting.receive(1500, CompletionKind.Fragment, false);
+    waiting.releaseAll();
+    expect(waiting.pages.resident).toBe(1);
+    waiting.strategy.teardown();
+    expect(waiting.pages.resident).toBe(0);
+    const sq = open({ pageSize: 4096, bufferSize: 2048 });
+    for (let i = 0; i < 100; i++) sq.receive(1500);
+    sq.drain();
+    sq.releaseAll(true);
+    sq.queue.teardown();
+    expect(sq.pages.resident).toBe(0);
+    expect(sq.finish()).toEqual([]);
+  });
+
+  it("replays its decision log", () => {
+    const log = createMemoryLogSink();
+    const options = { nonReusableFraction: 0.3 };
+    const factory = createPageFlipStrategy(options);
+    const sq = createScriptedQueue({ factory, log, oooWindow: 4, config: { pageSize: 4096 } });
+    for (let round = 0; round < 12; round++) {
+      for (let i = 0; i < 30; i++) sq.receive(i % 9 === 0 ? 64 : 1500 + i * 100);
+      sq.drain();
+      while (sq.held.length > 20) sq.release(sq.rng.nextInt(sq.held.length));
+    }
+    sq.finish();
+    const header = formatDecisionLogHeader({
+      strategy: factory.name,
+      options: factory.options,
+      config: sq.queue.config,
+      seed: 1,
+      stream: "strategy",
+    });
+    const outcome = replayDecisionLog([header, ...log.lines].join("\n"), createPageFlipStrategy(options));
+    expect(outcome.mismatch).toBeUndefined();
+    expect(outcome.ok).toBe(true);
+    expect(log.lines.some((l) => l.startsWith("D drain"))).toBe(true);
+    expect(log.lines.some((l) => l.startsWith("D reuse"))).toBe(true);
+  });
+
+  it("validates its options", () => {
+    expect(() => createPageFlipStrategy({ nonReusableFraction: 2 })).toThrow(/nonReusableFraction/);
+    expect(() => createPageFlipStrategy({ largePageStride: "page" as "buffer" })).toThrow(/largePageStride/);
+    expect(() => open({ pageSize: 4096 }, { bufferSize: 8192 })).toThrow(
+      /page-flip: bufferSize must be an integer in \[64, 4096\], got 8192/,
+    );
+  });
+});

@@ -1,0 +1,202 @@
+import {
+  CompletionKind,
+  CompletionResult,
+  NO_PAGE,
+  RX_STRATEGY_CONTRACT_VERSION,
+  type RxStrategy,
+  type RxStrategyEnv,
+  type RxStrategyFactory,
+} from "@rxsim/core";
+import { BufferIds } from "./buffer-ids.js";
+import { NONE, USHRT_MAX } from "./constants.js";
+import {
+  type PageFlipGeometry,
+  type PageFlipOptions,
+  pageFlipGeometry,
+  type ResolvedPageFlipOptions,
+  resolvePageFlipOptions,
+} from "./options.js";
+import { nextOffset, ReuseVerdict, reuseVerdict } from "./reuse-check.js";
+import { ReuseRing } from "./reuse-ring.js";
+
+/** The strategy's name in tables and logs. */
+export const PAGE_FLIP_NAME = "page-flip";
+
+/**
+ * The Intel ixgbe/i40e/ice receive buffer reuse: every ring slot owns a page
+ * stocked with `USHRT_MAX` references; a fragment spends one with a plain
+ * decrement, and the page goes back to the ring flipped to its other half
+ * (4 KiB pages) or walked forward (larger pages) while the stack lets go in
+ * time. Otherwise its remaining references are drained in one atomic and the
+ * slot gets a fresh page at the next refill.
+ */
+export function createPageFlipStrategy(options: PageFlipOptions = {}): RxStrategyFactory<ResolvedPageFlipOptions> {
+  const resolved = resolvePageFlipOptions(options);
+  return {
+    contractVersion: RX_STRATEGY_CONTRACT_VERSION,
+    name: PAGE_FLIP_NAME,
+    options: resolved,
+    create: (env) => new PageFlipStrategy(env, resolved),
+  };
+}
+
+class PageFlipStrategy implements RxStrategy {
+  readonly contractVersion = RX_STRATEGY_CONTRACT_VERSION;
+  readonly name = PAGE_FLIP_NAME;
+  readonly copybreak: number;
+  private readonly env: RxStrategyEnv;
+  private readonly g: PageFlipGeometry;
+  private readonly truesizeStride: boolean;
+  private readonly nonReusableFraction: number;
+  private readonly ids: BufferIds;
+  private readonly ring: ReuseRing;
+
+  // Counters, named after i40e's `page_*_count` and ixgbe's `alloc_rx_page_failed`.
+  private reuse = 0;
+  private alloc = 0;
+  private waive = 0;
+  private busy = 0;
+  private restock = 0;
+  private rxBufAllocFail = 0;
+  private invalidBufId = 0;
+
+  constructor(env: RxStrategyEnv, o: ResolvedPageFlipOptions) {
+    this.env = env;
+    this.g = pageFlipGeometry(o, env.config);
+    this.copybreak = this.g.copybreak;
+    this.truesizeStride = o.largePageStride === "truesize";
+    this.nonReusableFraction = o.nonReusableFraction;
+    this.ids = new BufferIds(env.config.bufqSlots);
+    this.ring = new ReuseRing(env.config.bufqSlots);
+  }
+
+  /** `ixgbe_alloc_rx_buffers`: reused pages first, then fresh ones; an allocation failure ends the refill. */
+  refill(max: number): number {
+    const env = this.env;
+    const ids = this.ids;
+    const ring = this.ring;
+    let posted = 0;
+    while (posted < max && ids.free > 0) {
+      let page: number;
+      let offset: number;
+      let bias: number;
+      let reusable: number;
+      const fresh = ring.length === 0;
+      if (!fresh) {
+        // `ixgbe_alloc_mapped_page` finds the page `ixgbe_reuse_rx_page` left there.
+        const i = ring.head;
+        page = ring.page[i];
+        offset = ring.offset[i];
+        bias = ring.bias[i];
+        reusable = ring.reusable[i];
+        ring.shift();
+        this.reuse++;
+      } else {
+        page = env.pages.alloc();
+        if (page === NO_PAGE) {
+          this.rxBufAllocFail++;
+          break;
+        }
+        // One atomic stocks the references every later fragment spends with a plain decrement.
+        env.pages.add(page, USHRT_MAX - 1);
+        bias = USHRT_MAX;
+        offset = 0;
+        // Whether the page came from another node or the pfmemalloc reserve is fixed at allocation.
+        const f = this.nonReusableFraction;
+        reusable = f > 0 && env.rng.nextFloat() < f ? 0 : 1;
+        this.alloc++;
+      }
+      const id = ids.take();
+      ids.page[id] = page;
+      ids.offset[id] = offset;
+      ids.bias[id] = bias;
+      ids.reusable[id] = reusable;
+      const len = this.g.bufferSize;
+      if (env.log) env.log.line(`D post ${id} page=${page} off=${offset} len=${len} ${fresh ? "new" : "reuse"}`);
+      env.post(id, page, offset, len);
+      posted++;
+    }
+    return posted;
+  }
+
+  complete(bufId: number, kind: CompletionKind, bytes: number): CompletionResult {
+    const ids = this.ids;
+    if (!ids.isOutstanding(bufId)) {
+      this.invalidBufId++;
+      return CompletionResult.Rejected;
+    }
+    const page = ids.page[bufId];
+    let offset = ids.offset[bufId];
+    let bias = ids.bias[bufId];
+    const reusable = ids.reusable[bufId];
+    ids.release(bufId);
+
+    let verdict: ReuseVerdict;
+    if (kind === CompletionKind.Fragment) {
+      // `ixgbe_get_rx_buffer`: read the count (4 KiB pages only), spend one
+      // pre-paid reference for the skb's fragment without an atomic.
+      const pgcnt = this.g.flip ? this.env.pages.count(page) : 0;
+      bias--;
+      offset = nextOffset(this.g, this.truesizeStride, offset, bytes);
+      verdict = reuseVerdict(this.g, reusable === 1, pgcnt, bias, offset);
+    } else if (kind === CompletionKind.NoMemory) {
+      // The skb allocation failed before the buffer was touched: it stays as it was.
+      verdict = ReuseVerdict.Reuse;
+    } else {
+      // Copybreak and rx errors still pass `ixgbe_put_rx_buffer`; nothing went
+      // up, so bias and offset are unchanged and only the page's origin matters.
+      verdict = reusable === 1 ? ReuseVerdict.Reuse : ReuseVerdict.Waive;
+    }
+
+    const log = this.env.log;
+    if (verdict === ReuseVerdict.Reuse) {
+      if (bias === 1) {
+        // The reserve is spent: restock it in one atomic (`unlikely(pagecnt_bias == 1)`).
+        this.env.pages.add(page, USHRT_MAX - 1);
+        bias = USHRT_MAX;
+        this.restock++;
+        if (log) log.line(`D restock page=${page}`);
+      }
+      this.ring.push(page, offset, bias, reusable);
+      if (log) log.line(`D reuse ${bufId} page=${page} off=${offset}`);
+    } else {
+      // `__page_frag_cache_drain`: give back the unspent references in one
+      // atomic; the page is freed when the stack drops its fragments.
+      if (verdict === ReuseVerdict.Waive) this.waive++;
+      else this.busy++; // i40e counts the large-page end as `page_busy_count` too.
+      if (log) log.line(`D drain ${bufId} page=${page} bias=${bias} ${VERDICT_NAMES[verdict]}`);
+      this.env.pages.sub(page, bias);
+    }
+    return CompletionResult.Accepted;
+  }
+
+  /** `ixgbe_clean_rx_ring`: drain every page still owned by a slot, posted or waiting to be posted. */
+  teardown(): void {
+    const pages = this.env.pages;
+    const ids = this.ids;
+    for (let id = 0; id < ids.size; id++) {
+      if (ids.page[id] === NONE) continue;
+      pages.sub(ids.page[id], ids.bias[id]);
+      ids.release(id);
+    }
+    const ring = this.ring;
+    while (ring.length > 0) {
+      pages.sub(ring.page[ring.head], ring.bias[ring.head]);
+      ring.shift();
+    }
+  }
+
+  stats(): Readonly<Record<string, number>> {
+    return {
+      reuse: this.reuse,
+      alloc: this.alloc,
+      waive: this.waive,
+      busy: this.busy,
+      restock: this.restock,
+      rx_buf_alloc_fail: this.rxBufAllocFail,
+      invalid_buf_id: this.invalidBufId,
+    };
+  }
+}
+
+const VERDICT_NAMES = ["reuse", "waive", "busy", "page-end"] as const;

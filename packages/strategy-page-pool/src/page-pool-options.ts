@@ -1,0 +1,69 @@
+/** `PP_ALLOC_CACHE_SIZE`: slots in the per-queue lockless cache (`pool->alloc.cache`). */
+export const PP_ALLOC_CACHE_SIZE = 128;
+/** `PP_ALLOC_CACHE_REFILL`: pages moved from the ring per refill, and pages asked for per bulk allocation. */
+export const PP_ALLOC_CACHE_REFILL = 64;
+/** `ring_qsize` when `pool_size` is 0 (`page_pool_init`). */
+export const PP_DEFAULT_POOL_SIZE = 1024;
+/** Largest ring `page_pool_init` accepts (6.x clamps to 16384; rxsim rejects more instead of clamping silently). */
+export const PP_MAX_POOL_SIZE = 16384;
+
+/** Options of {@link createPagePoolStrategy}. */
+export interface PagePoolOptions {
+  /** Bytes per posted buffer (the driver's `packet_buffer_truesize`). Default: the queue's `bufferSize` (2048). */
+  bufferSize?: number;
+  /** Ring (`ptr_ring`) capacity: `pool_size`. Default 1024, at most 16384 (gve asks for `4 * rx_desc_cnt`). */
+  poolSize?: number;
+  /** Lockless cache slots (`PP_ALLOC_CACHE_SIZE`). Default 128. */
+  cacheSize?: number;
+  /** Pages moved from the ring into the empty cache per refill (`PP_ALLOC_CACHE_REFILL`). Default 64. */
+  refillBatch?: number;
+  /** Pages asked of the page allocator at once when cache and ring are empty (`alloc_pages_bulk`). Default 64. */
+  bulkAlloc?: number;
+  /** Copybreak threshold in bytes. Default: the queue's `copybreak` (256). */
+  copybreak?: number;
+}
+
+/** The options after the defaults that do not depend on the queue. */
+export interface ResolvedPagePoolOptions {
+  /** Bytes per posted buffer, or `"queue"` for the queue's `bufferSize`. */
+  bufferSize: number | "queue";
+  /** Ring capacity. */
+  poolSize: number;
+  /** Cache slots. */
+  cacheSize: number;
+  /** Pages moved from the ring per cache refill. */
+  refillBatch: number;
+  /** Pages asked for per bulk allocation. */
+  bulkAlloc: number;
+  /** Copybreak threshold, or `"queue"` for the queue's `copybreak`. */
+  copybreak: number | "queue";
+}
+
+function checkInt(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`page_pool: ${name} must be an integer in [${min}, ${max}], got ${value}`);
+  }
+}
+
+/**
+ * Fill the queue-independent defaults and validate. Throws a RangeError that
+ * names the option, its allowed range and the value given.
+ */
+export function resolvePagePoolOptions(options: PagePoolOptions = {}): ResolvedPagePoolOptions {
+  const r: ResolvedPagePoolOptions = {
+    bufferSize: options.bufferSize ?? "queue",
+    poolSize: options.poolSize ?? PP_DEFAULT_POOL_SIZE,
+    cacheSize: options.cacheSize ?? PP_ALLOC_CACHE_SIZE,
+    refillBatch: options.refillBatch ?? PP_ALLOC_CACHE_REFILL,
+    bulkAlloc: options.bulkAlloc ?? PP_ALLOC_CACHE_REFILL,
+    copybreak: options.copybreak ?? "queue",
+  };
+  checkInt("poolSize", r.poolSize, 1, PP_MAX_POOL_SIZE);
+  checkInt("cacheSize", r.cacheSize, 1, 1 << 16);
+  // Both land in the cache array, which must hold them (the kernel sizes both from the same array).
+  checkInt("refillBatch", r.refillBatch, 1, r.cacheSize);
+  checkInt("bulkAlloc", r.bulkAlloc, 1, r.cacheSize);
+  if (r.bufferSize !== "queue") checkInt("bufferSize", r.bufferSize, 1, 65536);
+  if (r.copybreak !== "queue") checkInt("copybreak", r.copybreak, 0, 65535);
+  return r;
+}

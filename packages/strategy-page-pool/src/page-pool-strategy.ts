@@ -1,0 +1,176 @@
+import {
+  CompletionKind,
+  CompletionResult,
+  NO_PAGE,
+  RX_STRATEGY_CONTRACT_VERSION,
+  type RxStrategy,
+  type RxStrategyEnv,
+  type RxStrategyFactory,
+} from "@rxsim/core";
+import { PagePool } from "./page-pool.js";
+import { type PagePoolOptions, type ResolvedPagePoolOptions, resolvePagePoolOptions } from "./page-pool-options.js";
+
+const NONE = -1;
+
+/**
+ * gve DQO's receive path on the kernel page_pool (raw DMA addressing):
+ * every posted buffer is a `page_pool_alloc_netmem` piece, a fragment's piece
+ * travels up with the skb, dropped buffers give their piece back at once, and
+ * pages come back to the pool when their last piece is released.
+ *
+ * @throws RangeError when an option is out of range (names the option).
+ */
+export function createPagePoolStrategy(options: PagePoolOptions = {}): RxStrategyFactory<ResolvedPagePoolOptions> {
+  const resolved = resolvePagePoolOptions(options);
+  return {
+    contractVersion: RX_STRATEGY_CONTRACT_VERSION,
+    name: "page_pool",
+    options: resolved,
+    create: (env) => new PagePoolStrategy(env, resolved),
+  };
+}
+
+class PagePoolStrategy implements RxStrategy {
+  readonly contractVersion = RX_STRATEGY_CONTRACT_VERSION;
+  readonly name = "page_pool";
+  readonly copybreak: number;
+  private readonly env: RxStrategyEnv;
+  private readonly pool: PagePool;
+  private readonly bufferSize: number;
+
+  // gve_rx_buf_state_dqo records indexed by buffer id; free ids form a LIFO list (free_buf_states).
+  private readonly bufPage: Int32Array;
+  private readonly bufOff: Int32Array;
+  private readonly freeIds: Int32Array;
+  private freeTop: number;
+
+  private rxBufAllocFail = 0;
+  private invalidBufId = 0;
+  // True while the driver itself puts a piece with allow_direct (gve_free_buffer).
+  private directPut = false;
+
+  constructor(env: RxStrategyEnv, o: ResolvedPagePoolOptions) {
+    this.env = env;
+    const pageSize = env.config.pageSize;
+    this.bufferSize = o.bufferSize === "queue" ? env.config.bufferSize : o.bufferSize;
+    if (!Number.isInteger(this.bufferSize) || this.bufferSize < 1 || this.bufferSize > pageSize) {
+      throw new RangeError(`page_pool: bufferSize must be an integer in [1, ${pageSize}], got ${this.bufferSize}`);
+    }
+    this.copybreak = o.copybreak === "queue" ? env.config.copybreak : o.copybreak;
+    this.pool = new PagePool(
+      env.pages,
+      {
+        pageSize,
+        poolSize: o.poolSize,
+        cacheSize: o.cacheSize,
+        refillBatch: o.refillBatch,
+        bulkAlloc: o.bulkAlloc,
+      },
+      env.log,
+    );
+    // Raw addressing: num_buf_states equals the buffer queue's slots.
+    const ids = env.config.bufqSlots;
+    this.bufPage = new Int32Array(ids).fill(NONE);
+    this.bufOff = new Int32Array(ids);
+    this.freeIds = new Int32Array(ids);
+    for (let i = 0; i < ids; i++) this.freeIds[i] = ids - 1 - i;
+    this.freeTop = ids;
+  }
+
+  /** `gve_rx_post_buffers_dqo` with `gve_alloc_from_page_pool`; a failed allocation ends the refill. */
+  refill(max: number): number {
+    const env = this.env;
+    const pool = this.pool;
+    const len = this.bufferSize;
+    let posted = 0;
+    while (posted < max && this.freeTop > 0) {
+      const page = pool.alloc(len);
+      if (page === NO_PAGE) {
+        this.rxBufAllocFail++;
+        break;
+      }
+      const id = this.freeIds[--this.freeTop];
+      const offset = pool.offset;
+      this.bufPage[id] = page;
+      this.bufOff[id] = offset;
+      if (env.log !== null) env.log.line(`D post ${id} page=${page} off=${offset} len=${len}`);
+      env.post(id, page, offset, len);
+      posted++;
+    }
+    return posted;
+  }
+
+  /**
+   * `gve_rx_dqo`: reject ids out of range or not outstanding. A fragment's
+   * piece goes with the skb (`gve_reuse_buffer` forgets the page); copybreak,
+   * rx_error and skb-allocation failures give the piece back at once with
+   * direct recycling allowed (`gve_free_buffer` → `page_pool_put_full_netmem`).
+   */
+  complete(bufId: number, kind: CompletionKind, _bytes: number): CompletionResult {
+    if (bufId < 0 || bufId >= this.bufPage.length || this.bufPage[bufId] === NONE) {
+      this.invalidBufId++;
+      return CompletionResult.Rejected;
+    }
+    const page = this.bufPage[bufId];
+    this.bufPage[bufId] = NONE;
+    this.freeIds[this.freeTop++] = bufId;
+    if (kind !== CompletionKind.Fragment) {
+      // gve passes allow_direct = true: NAPI owns the pool here, whatever context the page table reports.
+      this.directPut = true;
+      this.env.pages.put(page);
+      this.directPut = false;
+    }
+    return CompletionResult.Accepted;
+  }
+
+  /**
+   * The page's last piece was released: hand it back to the pool. Direct
+   * recycling is allowed when the release runs in the owning NAPI context
+   * (`page_pool_napi_local`) or the driver asked for it (`allow_direct`).
+   */
+  onPageCountDrop(page: number, _count: number, inNapi: boolean): void {
+    this.pool.recycle(page, inNapi || this.directPut);
+  }
+
+  /**
+   * `gve_rx_free_ring_dqo`: give back every posted buffer's piece without
+   * direct recycling, then `page_pool_destroy`. Pages the stack still holds
+   * stay in flight and are freed when it releases them.
+   */
+  teardown(): void {
+    const pages = this.env.pages;
+    for (let id = 0; id < this.bufPage.length; id++) {
+      const page = this.bufPage[id];
+      if (page === NONE) continue;
+      this.bufPage[id] = NONE;
+      this.freeIds[this.freeTop++] = id;
+      pages.put(page);
+    }
+    this.pool.destroy();
+  }
+
+  stats(): Readonly<Record<string, number>> {
+    const p = this.pool;
+    return {
+      alloc_fast: p.allocFast,
+      alloc_slow: p.allocSlow,
+      alloc_slow_high_order: p.allocSlowHighOrder,
+      alloc_empty: p.allocEmpty,
+      alloc_refill: p.allocRefill,
+      alloc_waive: p.allocWaive,
+      recycle_cached: p.recycleCached,
+      recycle_cache_full: p.recycleCacheFull,
+      recycle_ring: p.recycleRing,
+      recycle_ring_full: p.recycleRingFull,
+      recycle_released_refcnt: p.recycleReleasedRefcnt,
+      hold_cnt: p.holdCnt,
+      release_cnt: p.releaseCnt,
+      inflight: p.inflight,
+      teardown_inflight: p.teardownInflight,
+      cache_count: p.cached,
+      ring_count: p.ringed,
+      rx_buf_alloc_fail: this.rxBufAllocFail,
+      invalid_buf_id: this.invalidBufId,
+    };
+  }
+}

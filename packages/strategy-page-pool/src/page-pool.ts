@@ -1,0 +1,333 @@
+import { type DecisionLogSink, NO_PAGE, type PageTable } from "@rxsim/core";
+
+/**
+ * The fragment bias page_pool sets in a page's count when it starts carving it
+ * (`page_pool_fragment_netmem(netmem, BIAS_MAX)`). The kernel uses
+ * `LONG_MAX >> 1`; rxsim's counts are 32-bit, so it takes `INT_MAX >> 1`,
+ * which no run comes near spending.
+ */
+export const PP_FRAG_BIAS = 0x3fffffff;
+
+/**
+ * Fragment alignment: `page_pool_alloc_frag` rounds each piece up to
+ * `dma_get_cache_alignment()`. rxsim uses a 64-byte cache line; with the
+ * power-of-two buffer sizes rxsim runs it changes nothing.
+ */
+export const PP_FRAG_ALIGN = 64;
+
+const NONE = NO_PAGE;
+
+/** Sizes of one {@link PagePool}. */
+export interface PagePoolConfig {
+  /** Bytes per page (`PAGE_SIZE << order`; order is 0 here). */
+  readonly pageSize: number;
+  /** Ring capacity (`pool_size`). */
+  readonly poolSize: number;
+  /** Cache slots (`PP_ALLOC_CACHE_SIZE`). */
+  readonly cacheSize: number;
+  /** Pages moved from ring to cache per refill (`PP_ALLOC_CACHE_REFILL`). */
+  readonly refillBatch: number;
+  /** Pages asked for per bulk allocation (`PP_ALLOC_CACHE_REFILL` in the kernel). */
+  readonly bulkAlloc: number;
+}
+
+/**
+ * The Linux page_pool for one RX queue (`net/core/page_pool.c`), on rxsim's
+ * page table.
+ *
+ * rxsim keeps one count per page, so the page's `_refcount` and page_pool's
+ * `pp_ref_count` are folded into it: a page resting in the cache or ring has
+ * count 1 (the pool's own reference); every piece handed out, and the unused
+ * fragment bias, add to it. The pool watches every page it hands out at 1 and
+ * learns through {@link PagePool.recycle} when the last user let go — the
+ * moment `page_pool_unref_and_test` returns true in the kernel.
+ *
+ * Hot state lives in typed arrays: the cache is a LIFO stack
+ * (`alloc.cache[--alloc.count]`), the ring a FIFO circular buffer.
+ */
+export class PagePool {
+  /** `alloc_stats.fast`: pages taken from the cache (and frag pages drained and reused in place). */
+  allocFast = 0;
+  /** `alloc_stats.slow`: bulk allocations that got at least one page. */
+  allocSlow = 0;
+  /** Always 0: order-0 pages only; `__page_pool_alloc_page_order` is the path for order > 0. */
+  readonly allocSlowHighOrder = 0;
+  /** `alloc_stats.empty`: cache refills that found the ring empty. */
+  allocEmpty = 0;
+  /** `alloc_stats.refill`: cache refills from the ring. */
+  allocRefill = 0;
+  /** Always 0: rxsim has one NUMA node, so the refill never meets a remote page. */
+  readonly allocWaive = 0;
+  /** `recycle_stats.cached`: pages recycled into the cache (drained-and-reused frag pages included). */
+  recycleCached = 0;
+  /** `recycle_stats.cache_full`: direct recycling found the cache full. */
+  recycleCacheFull = 0;
+  /** `recycle_stats.ring`: pages recycled into the ring. */
+  recycleRing = 0;
+  /** `recycle_stats.ring_full`: the ring was full, so the page was freed. */
+  recycleRingFull = 0;
+  /** Always 0: see the package README ("a page that comes back with another reference"). */
+  readonly recycleReleasedRefcnt = 0;
+  /** `pages_state_hold_cnt`: pages taken from the page allocator. */
+  holdCnt = 0;
+  /** `pages_state_release_cnt`: pages given back to the page allocator. */
+  releaseCnt = 0;
+  /** In-flight pages when {@link PagePool.destroy} ran (`page_pool_release`'s return value); -1 before. */
+  teardownInflight = -1;
+  /** Offset of the piece the last successful {@link PagePool.alloc} returned. */
+  offset = 0;
+
+  private readonly pages: PageTable;
+  private readonly cfg: PagePoolConfig;
+  private readonly log: DecisionLogSink | null;
+  private readonly cache: Int32Array;
+  private cacheCount = 0;
+  private readonly ring: Int32Array;
+  private ringHead = 0;
+  private ringCount = 0;
+  // page_pool's frag state: frag_page, frag_offset, frag_users.
+  private fragPage = NONE;
+  private fragOffset = 0;
+  private fragUsers = 0;
+  // Set while draining a frag page, so the drop to 1 it may cause is taken as "reuse now", not "recycle".
+  private draining = NONE;
+  private drainedIdle = false;
+  private destroyed = false;
+
+  /**
+   * @param pages - the page table every page comes from.
+   * @param cfg - sizes (validated by the caller; see `resolvePagePoolOptions`).
+   * @param log - decision-log sink for `D pp …` lines, or null.
+   */
+  constructor(pages: PageTable, cfg: PagePoolConfig, log: DecisionLogSink | null = null) {
+    this.pages = pages;
+    this.cfg = cfg;
+    this.log = log;
+    this.cache = new Int32Array(cfg.cacheSize);
+    this.ring = new Int32Array(cfg.poolSize);
+  }
+
+  /** Pages in the lockless cache now. */
+  get cached(): number {
+    return this.cacheCount;
+  }
+
+  /** Pages in the ring now. */
+  get ringed(): number {
+    return this.ringCount;
+  }
+
+  /** `page_pool_inflight`: pages taken from the allocator and not given back (resting ones included). */
+  get inflight(): number {
+    return this.holdCnt - this.releaseCnt;
+  }
+
+  /**
+   * `page_pool_alloc_netmem` (helpers.h): a whole page when two pieces of
+   * `size` do not fit in a page, else a fragment. The returned page's count
+   * includes the caller's piece; {@link PagePool.offset} says where it starts.
+   * @returns the page, or `NO_PAGE` when no memory could be had.
+   */
+  alloc(size: number): number {
+    if (size * 2 > this.cfg.pageSize) {
+      const page = this.allocPages();
+      if (page === NONE) return NONE;
+      // pp_ref_count is 1 for a whole page: the caller's piece. rxsim's merged count needs it added.
+      this.pages.get(page);
+      this.pages.watch(page, 1);
+      this.offset = 0;
+      return page;
+    }
+    return this.allocFrag(size);
+  }
+
+  /**
+   * `page_pool_alloc_frag_netmem`: carve aligned pieces from the current frag
+   * page; the bias was set once, so a piece costs no atomic. When the next
+   * piece does not fit, drain the page (`page_pool_drain_frag`) and reuse it
+   * at once if nobody holds any piece, else take another page.
+   */
+  private allocFrag(size: number): number {
+    const stride = Math.ceil(size / PP_FRAG_ALIGN) * PP_FRAG_ALIGN;
+    let page = this.fragPage;
+    if (page !== NONE) {
+      if (this.fragOffset + stride <= this.cfg.pageSize) {
+        // Room left on the current page: spend one unit of the bias, no atomic.
+        this.fragUsers++;
+        this.offset = this.fragOffset;
+        this.fragOffset += stride;
+        return page;
+      }
+      page = this.drain(page);
+      if (page !== NONE) {
+        // 6.x counts a drained page reused in place as a cached recycle and a fast allocation.
+        this.recycleCached++;
+        this.allocFast++;
+        return this.fragReset(page, stride);
+      }
+    }
+    page = this.allocPages();
+    if (page === NONE) return NONE;
+    return this.fragReset(page, stride);
+  }
+
+  /** `frag_reset`: a page holding only the pool's reference starts a round of pieces with one bias set. */
+  private fragReset(page: number, stride: number): number {
+    this.fragPage = page;
+    this.fragUsers = 1;
+    this.offset = 0;
+    this.fragOffset = stride;
+    this.pages.add(page, PP_FRAG_BIAS);
+    this.pages.watch(page, 1);
+    return page;
+  }
+
+  /**
+   * `page_pool_drain_frag`: give back the bias no piece used (one atomic). If
+   * that leaves only the pool's reference, the page is returned for reuse at
+   * once; otherwise it comes back through {@link PagePool.recycle} when the
+   * last piece is released.
+   */
+  private drain(page: number): number {
+    this.fragPage = NONE;
+    this.draining = page;
+    this.drainedIdle = false;
+    this.pages.sub(page, PP_FRAG_BIAS - this.fragUsers);
+    this.draining = NONE;
+    if (this.log !== null) this.log.line(`D pp drain ${page} ${this.drainedIdle ? "reuse" : "busy"}`);
+    return this.drainedIdle ? page : NONE;
+  }
+
+  /**
+   * `page_pool_alloc_netmems`: a page holding only the pool's reference (count
+   * 1), from the cache (fast), else the ring (refill up to `refillBatch` into
+   * the cache), else the page allocator in bulk (slow).
+   * @returns the page, or `NO_PAGE`.
+   */
+  allocPages(): number {
+    if (this.cacheCount > 0) {
+      this.allocFast++;
+      return this.cache[--this.cacheCount];
+    }
+    const page = this.refillFromRing();
+    if (page !== NONE) return page;
+    return this.allocBulk();
+  }
+
+  /** `page_pool_refill_alloc_cache`: move up to `refillBatch` pages from the ring into the (empty) cache. */
+  private refillFromRing(): number {
+    if (this.ringCount === 0) {
+      this.allocEmpty++;
+      return NONE;
+    }
+    const ring = this.ring;
+    const cap = ring.length;
+    const batch = this.cfg.refillBatch;
+    while (this.ringCount > 0 && this.cacheCount < batch) {
+      this.cache[this.cacheCount++] = ring[this.ringHead];
+      this.ringHead = this.ringHead + 1 === cap ? 0 : this.ringHead + 1;
+      this.ringCount--;
+    }
+    this.allocRefill++;
+    const page = this.cache[--this.cacheCount];
+    if (this.log !== null) this.log.line(`D pp refill ${this.cacheCount + 1} page=${page}`);
+    return page;
+  }
+
+  /**
+   * `__page_pool_alloc_netmems_slow`: ask the allocator for `bulkAlloc` pages
+   * (`alloc_pages_bulk` stops at the first failure and keeps what it got),
+   * put them in the cache and hand out the last one.
+   */
+  private allocBulk(): number {
+    const pages = this.pages;
+    const bulk = this.cfg.bulkAlloc;
+    let got = 0;
+    while (got < bulk) {
+      const page = pages.alloc();
+      if (page === NONE) break;
+      this.cache[this.cacheCount++] = page;
+      got++;
+    }
+    this.holdCnt += got;
+    if (this.log !== null) this.log.line(`D pp bulk ${got}/${bulk}`);
+    if (got === 0) return NONE;
+    this.allocSlow++;
+    return this.cache[--this.cacheCount];
+  }
+
+  /**
+   * A watched page fell back to the pool's own reference: the last piece was
+   * released (`page_pool_put_unrefed_netmem`). Recycle it into the cache when
+   * the release runs in the owning NAPI context and the cache has room
+   * (`page_pool_recycle_in_cache`), else into the ring
+   * (`page_pool_recycle_in_ring`); when the ring is full, free it
+   * (`page_pool_return_netmem`). After {@link PagePool.destroy} every
+   * returning page is freed.
+   * @param allowDirect - released in the owning NAPI context.
+   */
+  recycle(page: number, allowDirect: boolean): void {
+    if (page === this.draining) {
+      this.drainedIdle = true;
+      return;
+    }
+    if (this.destroyed) {
+      // The kernel parks it in the ring and page_pool_release_retry frees it within a second.
+      this.returnPage(page);
+      return;
+    }
+    if (allowDirect) {
+      if (this.cacheCount < this.cache.length) {
+        this.cache[this.cacheCount++] = page;
+        this.recycleCached++;
+        if (this.log !== null) this.log.line(`D pp recycle ${page} cached`);
+        return;
+      }
+      this.recycleCacheFull++;
+    }
+    const ring = this.ring;
+    if (this.ringCount < ring.length) {
+      let tail = this.ringHead + this.ringCount;
+      if (tail >= ring.length) tail -= ring.length;
+      ring[tail] = page;
+      this.ringCount++;
+      this.recycleRing++;
+      if (this.log !== null) this.log.line(`D pp recycle ${page} ring`);
+      return;
+    }
+    this.recycleRingFull++;
+    if (this.log !== null) this.log.line(`D pp recycle ${page} ring-full`);
+    this.returnPage(page);
+  }
+
+  /** `page_pool_return_netmem`: unmap, count the release, drop the pool's reference (the page frees). */
+  private returnPage(page: number): void {
+    this.releaseCnt++;
+    this.pages.put(page);
+  }
+
+  /**
+   * `page_pool_destroy`: stop direct recycling, drain the frag page
+   * (`page_pool_free_frag`), free every page in the cache and the ring
+   * (`page_pool_scrub`) and record the pages still in flight. Those are freed
+   * as their last holder releases them.
+   * @returns the pages still in flight.
+   */
+  destroy(): number {
+    this.destroyed = true;
+    if (this.fragPage !== NONE) {
+      const idle = this.drain(this.fragPage);
+      if (idle !== NONE) this.returnPage(idle);
+    }
+    while (this.cacheCount > 0) this.returnPage(this.cache[--this.cacheCount]);
+    const ring = this.ring;
+    while (this.ringCount > 0) {
+      this.returnPage(ring[this.ringHead]);
+      this.ringHead = this.ringHead + 1 === ring.length ? 0 : this.ringHead + 1;
+      this.ringCount--;
+    }
+    this.teardownInflight = this.inflight;
+    if (this.log !== null) this.log.line(`D pp destroy inflight=${this.teardownInflight}`);
+    return this.teardownInflight;
+  }
+}
