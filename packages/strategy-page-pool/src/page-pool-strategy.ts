@@ -24,7 +24,7 @@ export function createPagePoolStrategy(options: PagePoolOptions = {}): RxStrateg
   const resolved = resolvePagePoolOptions(options);
   return {
     contractVersion: RX_STRATEGY_CONTRACT_VERSION,
-    name: "page_pool",
+    name: "page-pool",
     options: resolved,
     create: (env) => new PagePoolStrategy(env, resolved),
   };
@@ -32,7 +32,7 @@ export function createPagePoolStrategy(options: PagePoolOptions = {}): RxStrateg
 
 class PagePoolStrategy implements RxStrategy {
   readonly contractVersion = RX_STRATEGY_CONTRACT_VERSION;
-  readonly name = "page_pool";
+  readonly name = "page-pool";
   readonly copybreak: number;
   private readonly env: RxStrategyEnv;
   private readonly pool: PagePool;

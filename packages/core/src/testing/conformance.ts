@@ -123,6 +123,20 @@ export function describeStrategyConformance(name: string, make: MakeFactory, opt
           finishClean(sq);
         });
 
+        it("long holds: the stack keeps skbs for several page turns", () => {
+          const sq = open(make, g);
+          const hold = (g.pageSize / g.bufferSize + 1) * 256;
+          for (let round = 0; round < Math.ceil((2 * hold) / 40); round++) {
+            burst(
+              sq,
+              Array.from({ length: 40 }, () => 1500),
+            );
+            sq.drain();
+            while (sq.held.length > hold) sq.release(0);
+          }
+          finishClean(sq);
+        });
+
         it("out-of-order release and out-of-order completion", () => {
           const sq = open(make, g, { oooWindow: 8 });
           for (let round = 0; round < 50; round++) {

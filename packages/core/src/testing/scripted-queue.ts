@@ -1,5 +1,7 @@
 import { InvariantChecker } from "../checker.js";
 import { createManualClock, type ManualClock } from "../clock.js";
+import { resolveRxQueueConfig } from "../config.js";
+import { formatDecisionLogHeader } from "../decision-log.js";
 import { COMPL_RX_ERROR, COMPL_SIM_SKB_ALLOC_FAIL } from "../descriptors.js";
 import { type AllocFailureOptions, createPageTable, type PageTable } from "../page-table.js";
 import { createRng, type Rng } from "../rng.js";
@@ -22,6 +24,8 @@ export interface ScriptedQueueOptions {
   throwOnViolation?: boolean;
   /** Decision log sink. */
   log?: DecisionLogSink | null;
+  /** Write the `# rxsim decision-log v1` header to `log` first, with the resolved config. Default false. */
+  logHeader?: boolean;
   /** Cap on allocated pages. */
   maxPages?: number;
 }
@@ -57,6 +61,17 @@ export interface ScriptedQueue {
 export function createScriptedQueue(options: ScriptedQueueOptions): ScriptedQueue {
   const seed = options.seed ?? 1;
   const config: Partial<RxQueueConfig> = { bufqSlots: 256, complqSlots: 256, ...options.config };
+  if (options.log && options.logHeader) {
+    options.log.line(
+      formatDecisionLogHeader({
+        strategy: options.factory.name,
+        options: options.factory.options,
+        config: resolveRxQueueConfig(config),
+        seed,
+        stream: "strategy",
+      }),
+    );
+  }
   const clock = createManualClock();
   const pages = createPageTable({
     pageSize: config.pageSize ?? 4096,

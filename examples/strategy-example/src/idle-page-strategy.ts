@@ -1,0 +1,111 @@
+import {
+  CompletionKind,
+  CompletionResult,
+  NO_PAGE,
+  RX_STRATEGY_CONTRACT_VERSION,
+  type RxStrategy,
+  type RxStrategyEnv,
+  type RxStrategyFactory,
+} from "@rxsim/core";
+
+/** Options of {@link createIdlePageStrategy}. */
+export interface IdlePageOptions {
+  /** Spare pages examined per posted buffer before allocating a new one. Default 4. */
+  scan?: number;
+}
+
+const NONE = -1;
+
+/**
+ * One buffer per page. After a page's data went up the stack the driver keeps
+ * its own reference (`get_page`, one atomic) and queues the page as a spare;
+ * a refill reuses the first spare whose count is back to 1 (only the driver
+ * holds it), looking at up to `scan` spares, and otherwise allocates.
+ */
+export function createIdlePageStrategy(options: IdlePageOptions = {}): RxStrategyFactory<Required<IdlePageOptions>> {
+  const resolved = { scan: options.scan ?? 4 };
+  if (!Number.isInteger(resolved.scan) || resolved.scan < 0) {
+    throw new RangeError(`idle-page: scan must be a non-negative integer, got ${options.scan}`);
+  }
+  return {
+    contractVersion: RX_STRATEGY_CONTRACT_VERSION,
+    name: "idle-page",
+    options: resolved,
+    create: (env) => new IdlePageStrategy(env, resolved.scan),
+  };
+}
+
+class IdlePageStrategy implements RxStrategy {
+  readonly contractVersion = RX_STRATEGY_CONTRACT_VERSION;
+  readonly name = "idle-page";
+  readonly copybreak: number;
+  private readonly env: RxStrategyEnv;
+  private readonly scan: number;
+  private readonly pageOf: Int32Array;
+  private readonly freeIds: number[] = [];
+  private readonly spares: number[] = [];
+  private reused = 0;
+  private allocated = 0;
+
+  constructor(env: RxStrategyEnv, scan: number) {
+    this.env = env;
+    this.scan = scan;
+    this.copybreak = env.config.copybreak;
+    this.pageOf = new Int32Array(env.config.bufqSlots).fill(NONE);
+    for (let id = env.config.bufqSlots - 1; id >= 0; id--) this.freeIds.push(id);
+  }
+
+  private takeSpare(): number {
+    const n = Math.min(this.scan, this.spares.length);
+    for (let i = 0; i < n; i++) {
+      const page = this.spares[i];
+      if (this.env.pages.count(page) === 1) {
+        this.spares.splice(i, 1);
+        this.reused++;
+        return page;
+      }
+    }
+    return NONE;
+  }
+
+  refill(max: number): number {
+    let posted = 0;
+    while (posted < max && this.freeIds.length > 0) {
+      let page = this.takeSpare();
+      if (page === NONE) {
+        page = this.env.pages.alloc();
+        if (page === NO_PAGE) break;
+        this.allocated++;
+      }
+      const id = this.freeIds.pop() as number;
+      this.pageOf[id] = page;
+      this.env.post(id, page, 0, this.env.config.bufferSize);
+      posted++;
+    }
+    return posted;
+  }
+
+  complete(bufId: number, kind: CompletionKind): CompletionResult {
+    if (bufId < 0 || bufId >= this.pageOf.length || this.pageOf[bufId] === NONE) return CompletionResult.Rejected;
+    const page = this.pageOf[bufId];
+    this.pageOf[bufId] = NONE;
+    this.freeIds.push(bufId);
+    // The skb takes the allocation's reference; the driver keeps one of its own to reuse the page later.
+    if (kind === CompletionKind.Fragment) this.env.pages.get(page);
+    this.spares.push(page);
+    return CompletionResult.Accepted;
+  }
+
+  teardown(): void {
+    for (let id = 0; id < this.pageOf.length; id++) {
+      if (this.pageOf[id] !== NONE) this.env.pages.put(this.pageOf[id]);
+      this.pageOf[id] = NONE;
+    }
+    for (const page of this.spares) this.env.pages.put(page);
+    this.spares.length = 0;
+  }
+
+  stats(): Readonly<Record<string, number>> {
+    return { pages_reused: this.reused, pages_allocated: this.allocated, spares: this.spares.length };
+  }
+}

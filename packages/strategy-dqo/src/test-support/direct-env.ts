@@ -1,0 +1,101 @@
+import {
+  type AllocFailureOptions,
+  CompletionKind,
+  type CompletionResult,
+  createManualClock,
+  createMemoryLogSink,
+  createPageTable,
+  createRng,
+  type MemoryLogSink,
+  type PageTable,
+  type RxQueueConfig,
+  type RxStrategyEnv,
+  resolveRxQueueConfig,
+} from "@rxsim/core";
+import type { BufStates } from "../buf-states.js";
+import { createDqoStrategy, type DqoStrategy } from "../dqo-strategy.js";
+import type { DqoOptions } from "../options.js";
+
+/** One `env.post` call. */
+export interface Post {
+  id: number;
+  page: number;
+  off: number;
+  len: number;
+}
+
+/** A dqo strategy driven by hand: no rings, no device, the test plays driver and stack. */
+export interface Direct {
+  readonly dqo: DqoStrategy;
+  readonly s: BufStates;
+  readonly pages: PageTable;
+  readonly log: MemoryLogSink;
+  /** Every post so far. */
+  readonly posts: Post[];
+  /** `refill(max)`; returns the posts it made. */
+  refill(max: number): Post[];
+  /** Complete `id` as a fragment handed to the stack; returns the page the stack now references. */
+  frag(id: number): number;
+  /** Complete `id` with another kind. */
+  complete(id: number, kind: CompletionKind): CompletionResult;
+  /** The stack drops one fragment reference on `page` (`put_page`). */
+  release(page: number): void;
+  /** Stack references on state `id`'s page (`page_count - bias`), without counting a read. */
+  refs(id: number): number;
+  /** Log lines (`D` and `P`) written since the last call. */
+  takeLog(): string[];
+}
+
+/**
+ * Small default rings so states are easy to reason about: 16 slots, 64 states.
+ * @param withLog - give the strategy the log sink (default); false runs it with `env.log` null.
+ */
+export function direct(
+  options: DqoOptions = {},
+  config: Partial<RxQueueConfig> = {},
+  failure?: AllocFailureOptions,
+  withLog = true,
+): Direct {
+  const cfg = resolveRxQueueConfig({ bufqSlots: 16, complqSlots: 16, doorbellThreshold: 8, ...config });
+  const pages = createPageTable({ pageSize: cfg.pageSize, failure });
+  const log = createMemoryLogSink();
+  pages.setLog(log);
+  const posts: Post[] = [];
+  const env: RxStrategyEnv = {
+    config: cfg,
+    pages,
+    post: (id, page, off, len) => void posts.push({ id, page, off, len }),
+    redirect: { page: -1, offset: 0 },
+    rng: createRng(1, "strategy"),
+    clock: createManualClock(),
+    log: withLog ? log : null,
+  };
+  const dqo = createDqoStrategy(options).create(env) as DqoStrategy;
+  let seen = 0;
+  return {
+    dqo,
+    s: dqo.states,
+    pages,
+    log,
+    posts,
+    refill(max) {
+      const before = posts.length;
+      const n = dqo.refill(max);
+      if (n !== posts.length - before) throw new Error(`refill returned ${n} but posted ${posts.length - before}`);
+      return posts.slice(before);
+    },
+    frag(id) {
+      const page = dqo.states.page[id];
+      dqo.complete(id, CompletionKind.Fragment, 1500);
+      return page;
+    },
+    complete: (id, kind) => dqo.complete(id, kind, 100),
+    release: (page) => pages.put(page),
+    refs: (id) => pages.peek(dqo.states.page[id]) - dqo.states.pagecntBias[id],
+    takeLog() {
+      const out = log.lines.slice(seen);
+      seen = log.lines.length;
+      return out;
+    },
+  };
+}
