@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-console.error("rxsim: the command line is not built yet (issue: the rxsim command line)");
-process.exit(2);
+import { main } from "./main.js";
+
+process.exitCode = await main(process.argv.slice(2));

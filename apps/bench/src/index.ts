@@ -1,1 +1,3 @@
-export {};
+export { loadStrategies, loadStrategy } from "./load-strategies.js";
+export { main } from "./main.js";
+export { BUILTIN_STRATEGIES, type RegisteredStrategy } from "./registry.js";

@@ -1,5 +1,8 @@
 import { COMPL_GENERATION } from "./descriptors.js";
 
+/** Module constant: imported bindings can be getters under a module runner. */
+const GEN = COMPL_GENERATION;
+
 /** `GVE_RX_BUF_THRESH_DQO`: the driver writes the doorbell every 32 posted buffers. */
 export const DEFAULT_DOORBELL_THRESHOLD = 32;
 
@@ -135,7 +138,7 @@ export class CompletionQueue {
     const t = this.tail;
     this.bufId[t] = bufId;
     this.packetLen[t] = packetLen;
-    this.flags[t] = (flags & ~COMPL_GENERATION) | (this.devGenBit ? COMPL_GENERATION : 0);
+    this.flags[t] = (flags & ~GEN) | (this.devGenBit ? GEN : 0);
     this.rscSegLen[t] = rscSegLen;
     this.headerLen[t] = headerLen;
     this.cookie[t] = cookie;
@@ -145,7 +148,7 @@ export class CompletionQueue {
 
   /** Driver side: true when the entry at `head` is a new completion the driver owns. */
   hasNext(): boolean {
-    const gen = (this.flags[this.head] & COMPL_GENERATION) !== 0 ? 1 : 0;
+    const gen = (this.flags[this.head] & GEN) !== 0 ? 1 : 0;
     return gen !== this.curGenBit;
   }
 

@@ -1,7 +1,7 @@
 import { InvariantChecker } from "./checker.js";
 import type { Clock } from "./clock.js";
 import { resolveRxQueueConfig } from "./config.js";
-import { COMPL_EOP, COMPL_RX_ERROR, COMPL_SIM_SKB_ALLOC_FAIL } from "./descriptors.js";
+import { COMPL_EOP, COMPL_RSC, COMPL_RX_ERROR, COMPL_SIM_SKB_ALLOC_FAIL } from "./descriptors.js";
 import type { PageTable } from "./page-table.js";
 import { BufferQueue, CompletionQueue } from "./rings.js";
 import type { Rng } from "./rng.js";
@@ -80,6 +80,18 @@ export interface RxQueueCounters {
 }
 
 const NONE = -1;
+// Module constants for the per-packet paths: under a module runner (vitest) every
+// read of an imported binding is a getter call.
+const EOP = COMPL_EOP;
+const RX_ERROR = COMPL_RX_ERROR;
+const SKB_FAIL = COMPL_SIM_SKB_ALLOC_FAIL;
+const RSC = COMPL_RSC;
+const K_FRAGMENT = CompletionKind.Fragment;
+const K_COPY = CompletionKind.Copy;
+const K_ERROR = CompletionKind.Error;
+const K_NOMEM = CompletionKind.NoMemory;
+const R_REJECTED = CompletionResult.Rejected;
+const R_REDIRECTED = CompletionResult.Redirected;
 
 /**
  * One simulated RX queue: the device's side of the rings and the driver's NAPI
@@ -260,8 +272,10 @@ export class RxQueue {
       const bytes = Math.min(remaining, bufq.len[s]);
       remaining -= bytes;
       const last = i === need - 1;
-      let f = last ? COMPL_EOP | (flags & COMPL_RX_ERROR) : 0;
-      if (i === 0) f |= flags & COMPL_SIM_SKB_ALLOC_FAIL;
+      let f = last ? EOP | (flags & RX_ERROR) : 0;
+      if (i === 0) f |= flags & SKB_FAIL;
+      // Every descriptor of a hardware RSC aggregate carries the rsc bit.
+      f |= flags & RSC;
       if (staging) this.stagePut(stageSlot, i, bufq.bufId[s], bytes, f, cookie);
       else this.complq.write(bufq.bufId[s], bytes, f, cookie);
     }
@@ -384,7 +398,7 @@ export class RxQueue {
         this.bufq.head = (this.bufq.head + 1) & this.bufq.mask;
       }
       counters.completions++;
-      if (this.skbHead === NONE || (flags & COMPL_EOP) === 0) continue;
+      if (this.skbHead === NONE || (flags & EOP) === 0) continue;
       workDone++;
       const skb = this.skbHead;
       counters.rx_packets++;
@@ -400,25 +414,25 @@ export class RxQueue {
   /** `gve_rx_dqo`: 0 on success, 1 for -EINVAL, 2 for -ENOMEM, 3 for -EINVAL on an invalid buffer id. */
   private handleCompletion(bufId: number, bytes: number, flags: number, cookie: number): number {
     const strategy = this.strategy;
-    const eop = (flags & COMPL_EOP) !== 0;
+    const eop = (flags & EOP) !== 0;
     let kind: CompletionKind;
-    if ((flags & COMPL_RX_ERROR) !== 0) kind = CompletionKind.Error;
-    else if (this.skbHead === NONE && (flags & COMPL_SIM_SKB_ALLOC_FAIL) !== 0) kind = CompletionKind.NoMemory;
-    else if (this.skbHead === NONE && eop && bytes <= this.strategyCopybreak) kind = CompletionKind.Copy;
-    else kind = CompletionKind.Fragment;
+    if ((flags & RX_ERROR) !== 0) kind = K_ERROR;
+    else if (this.skbHead === NONE && (flags & SKB_FAIL) !== 0) kind = K_NOMEM;
+    else if (this.skbHead === NONE && eop && bytes <= this.strategyCopybreak) kind = K_COPY;
+    else kind = K_FRAGMENT;
 
     // The device no longer writes this buffer, whatever happens next.
     const slotPage = this.lookupPosted(bufId);
     if (this.log) this.log.line(`I complete ${bufId} ${KIND_NAMES[kind]} ${bytes} @${this.clock.now()}`);
     if (this.checker) this.checker.completed(bufId);
     const result = strategy.complete(bufId, kind, bytes);
-    if (result === CompletionResult.Rejected) {
+    if (result === R_REJECTED) {
       this.counters.rx_invalid_buf_id++;
       return 3;
     }
-    if (kind === CompletionKind.Error) return 1;
-    if (kind === CompletionKind.NoMemory) return 2;
-    if (kind === CompletionKind.Copy) {
+    if (kind === K_ERROR) return 1;
+    if (kind === K_NOMEM) return 2;
+    if (kind === K_COPY) {
       this.counters.rx_copybreak_pkt++;
       // The copied skb holds no page memory; it still travels up the stack.
       this.skbHead = this.skbs.allocSkb(cookie);
@@ -427,7 +441,7 @@ export class RxQueue {
     }
     let page = slotPage;
     let offset = this.postedOffset;
-    if (result === CompletionResult.Redirected) {
+    if (result === R_REDIRECTED) {
       page = this.redirect.page;
       offset = this.redirect.offset;
     }

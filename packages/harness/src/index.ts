@@ -1,1 +1,56 @@
-export {};
+/**
+ * @rxsim/harness: runs RX buffer recycling strategies side by side on
+ * identical simulated traffic (time, traffic, the stack's hold times,
+ * metrics, the scenario catalog and traces on top of `@rxsim/core`).
+ */
+export { type Capture, CaptureError, parseCapture, readCapture } from "./capture-reader.js";
+export { ConfigError } from "./config-error.js";
+export { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
+export type { PacketSource } from "./packet-source.js";
+export {
+  type ComparisonResult,
+  type Metrics,
+  type PacketRatios,
+  RESULT_SCHEMA_VERSION,
+  type StrategyResult,
+} from "./result.js";
+export { RNG_STREAMS } from "./rng-streams.js";
+export { type ComparisonOptions, runComparison, runComparisonFromTrace, runStrategy } from "./run-comparison.js";
+export {
+  type AllocFailureConfig,
+  type ArrivalProcess,
+  type CaptureTraffic,
+  DEFAULT_DEVICE,
+  DEFAULT_DRIVER,
+  DEFAULT_MEMORY,
+  DEFAULT_STACK,
+  DEFAULT_SYNTHETIC_TRAFFIC,
+  type DeviceConfig,
+  type DriverConfig,
+  type HoldModel,
+  IMIX_HISTOGRAM,
+  type MemoryConfig,
+  type RateUnit,
+  type ScenarioConfig,
+  type SizeModel,
+  type StackConfig,
+  type SyntheticTraffic,
+  type TraceTraffic,
+  type TrafficConfig,
+} from "./scenario-config.js";
+export { getScenario, listScenarios, scenarios } from "./scenarios.js";
+export { applySetOverrides } from "./set-overrides.js";
+export type { RunInternals, RunOptions } from "./simulation.js";
+export type { TimeSeries } from "./time-series.js";
+export {
+  createTraceWriter,
+  readTrace,
+  readTraceHeader,
+  TRACE_FORMAT_VERSION,
+  TraceError,
+  type TraceHeader,
+  type TraceSink,
+  type TraceSummary,
+  type TraceWriter,
+} from "./trace.js";
+export { DEFAULT_TOP_LEVEL, MAX_PACKET_BYTES, validateScenarioConfig } from "./validate-config.js";

@@ -1,0 +1,85 @@
+import { writeFileSync } from "node:fs";
+import { type ComparisonResult, createTraceWriter, runComparison, type ScenarioConfig } from "@rxsim/harness";
+import { CliError, ExitCode } from "../errors.js";
+import { createFileLineSink } from "../file-line-sink.js";
+import { loadStrategies } from "../load-strategies.js";
+import { toCsv } from "../metric-rows.js";
+import { assertWritable } from "../output-paths.js";
+import { createProgress } from "../progress.js";
+import { renderComparisonTable } from "../render-table.js";
+import { resolveScenario, type ScenarioFlags } from "../scenario-input.js";
+
+/** Flags of `rxsim compare`. */
+export interface CompareFlags extends ScenarioFlags {
+  strategies: string;
+  json?: string;
+  csv?: string;
+  record?: string;
+  decisionLog?: string;
+}
+
+/** Write the outputs a comparison asked for. */
+export function writeOutputs(result: ComparisonResult, flags: { json?: string; csv?: string }): void {
+  if (flags.json) writeFileSync(flags.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (flags.csv) writeFileSync(flags.csv, toCsv(result.results));
+}
+
+/** Exit code for a finished comparison: 1 when the checker found anything. */
+export function exitCodeFor(result: ComparisonResult): number {
+  const bad = result.results.filter((r) => r.metrics.violations > 0 || r.metrics.leakedPages > 0);
+  for (const r of bad) {
+    process.stderr.write(
+      `rxsim: ${r.strategy}: ${r.metrics.violations} checker violation(s); first: ${r.metrics.violationMessages[0] ?? "(leak)"}\n`,
+    );
+  }
+  return bad.length > 0 ? ExitCode.Problem : ExitCode.Ok;
+}
+
+/** Print the header lines and the table of a comparison. */
+export function printComparison(result: ComparisonResult, config: ScenarioConfig): void {
+  const q = result.config.queue;
+  process.stdout.write(
+    `scenario ${result.scenario}: ${config.description}\n` +
+      `seed ${result.seed}, ${config.packets.toLocaleString("en-US")} packets (${config.warmupPackets.toLocaleString(
+        "en-US",
+      )} warm-up), ${q.pageSize} B pages, ${q.bufferSize} B buffers, ${q.bufqSlots}-slot rings, checker ${
+        config.checker ? "on" : "off"
+      }\n`,
+  );
+  process.stdout.write(`${renderComparisonTable(result.results)}\n`);
+}
+
+/** `rxsim compare [scenario]`. */
+export async function compareCommand(scenario: string | undefined, flags: CompareFlags): Promise<number> {
+  const factories = await loadStrategies(flags.strategies);
+  const config = resolveScenario(scenario, flags);
+  for (const [flag, path] of [
+    ["--json", flags.json],
+    ["--csv", flags.csv],
+    ["--record", flags.record],
+    ["--decision-log", flags.decisionLog],
+  ] as const) {
+    if (path) assertWritable(flag, path);
+  }
+  if (flags.decisionLog && factories.length !== 1) {
+    throw new CliError("--decision-log needs exactly one strategy (--strategies NAME)");
+  }
+  const progress = createProgress("simulating");
+  const trace = flags.record ? createTraceWriter(flags.record) : undefined;
+  const log = flags.decisionLog ? createFileLineSink(flags.decisionLog) : undefined;
+  let result: ComparisonResult;
+  try {
+    result = runComparison(config, factories, {
+      onProgress: progress.onProgress,
+      recordTrace: trace,
+      decisionLog: log,
+    });
+  } finally {
+    progress.stop();
+    trace?.close();
+    log?.close();
+  }
+  writeOutputs(result, flags);
+  printComparison(result, config);
+  return exitCodeFor(result);
+}

@@ -1,0 +1,83 @@
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { CliError } from "./errors.js";
+
+/** What was found in an existing JSONL results file. */
+export interface JsonlScan<T> {
+  /** Complete, parsed records. */
+  records: T[];
+  /** Bytes of the file that hold complete records (a torn tail starts here). */
+  goodBytes: number;
+  /** True when the last line was torn (no newline, or not valid JSON) and must be redone. */
+  tornTail: boolean;
+}
+
+/**
+ * Read a JSONL file written by `appendRecord`. Every complete line must parse;
+ * only the LAST line may be torn (a crash mid-write), and then it is reported,
+ * not taken. A bad line in the middle is an error naming the line.
+ */
+export function scanJsonl<T>(path: string): JsonlScan<T> {
+  if (!existsSync(path)) return { records: [], goodBytes: 0, tornTail: false };
+  const buf = readFileSync(path);
+  const text = buf.toString("utf8");
+  const records: T[] = [];
+  let pos = 0;
+  let line = 0;
+  while (pos < text.length) {
+    const nl = text.indexOf("\n", pos);
+    line++;
+    if (nl === -1) {
+      // No newline: the writer died mid-line.
+      return { records, goodBytes: Buffer.byteLength(text.slice(0, pos)), tornTail: true };
+    }
+    const body = text.slice(pos, nl);
+    if (body.trim().length > 0) {
+      try {
+        records.push(JSON.parse(body) as T);
+      } catch {
+        if (nl === text.length - 1) {
+          return { records, goodBytes: Buffer.byteLength(text.slice(0, pos)), tornTail: true };
+        }
+        throw new CliError(`${path} line ${line} is not valid JSON; the file is damaged beyond its last line`);
+      }
+    }
+    pos = nl + 1;
+  }
+  return { records, goodBytes: buf.length, tornTail: false };
+}
+
+/** Cut a torn tail off so appends continue from the last complete line. */
+export function dropTornTail(path: string, goodBytes: number): void {
+  truncateSync(path, goodBytes);
+}
+
+/**
+ * Append one record as one line and flush it to disk before returning, so a
+ * crash right after loses nothing that was reported done.
+ */
+export function appendRecord(path: string, record: unknown): void {
+  const fd = openSync(path, "a");
+  try {
+    writeSync(fd, `${JSON.stringify(record)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Replace a file's content atomically (write a sibling, then rename over it). */
+export function writeFileAtomic(path: string, content: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}

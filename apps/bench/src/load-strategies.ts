@@ -1,0 +1,78 @@
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describeFactoryProblem, type RxStrategyFactory } from "@rxsim/core";
+import { CliError } from "./errors.js";
+import { BUILTIN_STRATEGIES } from "./registry.js";
+
+function looksLikePath(spec: string): boolean {
+  return spec.startsWith("./") || spec.startsWith("../") || isAbsolute(spec) || /\.(m?js|cjs)$/.test(spec);
+}
+
+/**
+ * Turn a module's exports into a factory: its default export or an export
+ * named `strategy` or `factory` may be a factory, or a function of no
+ * arguments (like `createDqoStrategy`) that returns one.
+ */
+function factoryFromModule(spec: string, mod: Record<string, unknown>): RxStrategyFactory {
+  const candidates = [mod.default, mod.strategy, mod.factory].filter((c) => c !== undefined);
+  if (candidates.length === 0) {
+    throw new CliError(`strategy module ${spec} has no default export (nor a "strategy" or "factory" export)`);
+  }
+  let value: unknown = candidates[0];
+  if (typeof value === "function") {
+    try {
+      value = (value as () => unknown)();
+    } catch (error) {
+      throw new CliError(`strategy module ${spec}: calling its exported function failed: ${(error as Error).message}`);
+    }
+  }
+  const problem = describeFactoryProblem(value);
+  if (problem) throw new CliError(`strategy module ${spec} does not meet the rxsim strategy contract: ${problem}`);
+  return value as RxStrategyFactory;
+}
+
+/** Load one strategy by built-in name, file path or package name. */
+export async function loadStrategy(spec: string, cwd = process.cwd()): Promise<RxStrategyFactory> {
+  const builtin = BUILTIN_STRATEGIES[spec];
+  if (builtin) return builtin.create();
+  let url: string;
+  if (looksLikePath(spec)) {
+    url = pathToFileURL(resolve(cwd, spec)).href;
+  } else if (/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i.test(spec)) {
+    url = spec;
+  } else {
+    throw new CliError(`unknown strategy "${spec}" (built in: ${Object.keys(BUILTIN_STRATEGIES).join(", ")})`);
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "ERR_MODULE_NOT_FOUND" || code === "ERR_UNSUPPORTED_DIR_IMPORT") {
+      throw new CliError(
+        looksLikePath(spec)
+          ? `strategy module ${spec} not found`
+          : `unknown strategy "${spec}": not built in (${Object.keys(BUILTIN_STRATEGIES).join(", ")}) and no package of that name is installed`,
+      );
+    }
+    throw new CliError(`strategy module ${spec} failed to load: ${(error as Error).message}`);
+  }
+  return factoryFromModule(spec, mod);
+}
+
+/** Parse `--strategies a,b,c` and load each; names must be unique. */
+export async function loadStrategies(list: string, cwd = process.cwd()): Promise<RxStrategyFactory[]> {
+  const specs = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (specs.length === 0) throw new CliError("--strategies needs at least one strategy");
+  const factories: RxStrategyFactory[] = [];
+  for (const spec of specs) factories.push(await loadStrategy(spec, cwd));
+  const seen = new Set<string>();
+  for (const f of factories) {
+    if (seen.has(f.name)) throw new CliError(`--strategies names strategy "${f.name}" twice`);
+    seen.add(f.name);
+  }
+  return factories;
+}

@@ -1,0 +1,133 @@
+import { createRequire } from "node:module";
+import { Command, CommanderError, Option } from "commander";
+import { scenariosCommand, showCommand, strategiesCommand } from "./commands/catalog.js";
+import { compareCommand } from "./commands/compare.js";
+import { perfCommand } from "./commands/perf.js";
+import { replayCommand } from "./commands/replay.js";
+import { reportCommand } from "./commands/report.js";
+import { sweepCommand } from "./commands/sweep.js";
+import { CliError, ExitCode, oneLine } from "./errors.js";
+
+const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Errors whose message is meant for the user as is (bad input of some kind). */
+const INPUT_ERRORS = new Set(["CliError", "ConfigError", "CaptureError", "TraceError"]);
+
+function scenarioOptions(cmd: Command): Command {
+  return cmd
+    .option("--config <file>", "run this config (JSON, as printed by `rxsim show`) instead of a catalog scenario")
+    .option("--packets <n>", "packets to simulate (warm-up included)")
+    .option("--seed <s>", "seed of every random stream")
+    .option("--set <key=value>", "override one config key (dotted path); repeatable", collect)
+    .addOption(new Option("--checker", "run the invariant checker"))
+    .addOption(new Option("--no-checker", "do not run the invariant checker"));
+}
+
+/** Build the `rxsim` program; `run` receives each command's exit code. */
+export function buildProgram(run: (code: Promise<number> | number) => void): Command {
+  const program = new Command("rxsim")
+    .description("Simulate NIC RX buffer recycling strategies side by side on identical traffic.")
+    .version(version)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+
+  scenarioOptions(
+    program
+      .command("compare [scenario]")
+      .description("run strategies side by side on a scenario (default: default) and print a table")
+      .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
+      .option("--json <file>", "write the results (schema: docs/results-schema.md)")
+      .option("--csv <file>", "write one row per strategy")
+      .option("--record <file>", "record the run's inputs as a trace (replay with `rxsim replay`)")
+      .option("--decision-log <file>", "write the decision log of a one-strategy run"),
+  ).action((scenario, flags) => run(compareCommand(scenario, flags)));
+
+  program
+    .command("scenarios")
+    .description("list the scenario catalog")
+    .action(() => run(scenariosCommand()));
+  program
+    .command("show <scenario>")
+    .description("print a scenario's full config as JSON (edit it and pass it back with --config)")
+    .action((name) => run(showCommand(name)));
+  program
+    .command("strategies")
+    .description("list the built-in strategies")
+    .action(() => run(strategiesCommand()));
+
+  scenarioOptions(
+    program
+      .command("sweep [scenario]")
+      .description("run the cartesian product of --vary values in a worker pool, one JSONL line per point")
+      .option("--vary <key=v1,v2,…>", "a config key and its values; repeatable", collect)
+      .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
+      .option("--workers <n>", "worker threads (default: all cores)")
+      .requiredOption("--out <file.jsonl>", "results file; each finished point is appended as it finishes")
+      .option("--shard <i/n>", "run only shard i of n (points whose index ≡ i-1 mod n)")
+      .option("--resume", "skip the points already in --out and redo a torn last line"),
+  ).action((scenario, flags) => run(sweepCommand(scenario, flags)));
+
+  program
+    .command("report <file>")
+    .description("write a self-contained HTML report of a compare --json file or a sweep .jsonl file")
+    .option("--out <file.html>", "the report", "report.html")
+    .action((file, flags) => run(reportCommand(file, flags)));
+
+  program
+    .command("perf")
+    .description("measure simulated packets per second of each strategy on `default`, checker off and on")
+    .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
+    .option("--packets <n>", "packets per timed run with the checker off", "2000000")
+    .option("--checker-packets <n>", "packets per timed run with the checker on", "500000")
+    .option("--json <file>", "write the figures with machine and Node version")
+    .action((flags) => run(perfCommand(flags)));
+
+  scenarioOptions(
+    program
+      .command("replay <file>")
+      .description("run strategies on a recorded trace, or on a pcap/pcapng capture's sizes and timestamps")
+      .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
+      .option("--scenario <name>", "for captures: the scenario giving everything but the traffic (default: default)")
+      .option("--json <file>", "write the results")
+      .option("--csv <file>", "write one row per strategy"),
+  ).action((file, flags) => run(replayCommand(file, flags)));
+
+  return program;
+}
+
+/** Run the command line; resolves to the exit code. Errors become one line on stderr. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let pending: Promise<number> | number = ExitCode.Ok;
+  const program = buildProgram((code) => {
+    pending = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    if (argv.length === 0) {
+      process.stdout.write(program.helpInformation());
+      return ExitCode.Ok;
+    }
+    return await pending;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return ExitCode.Ok; // --help, --version
+      process.stderr.write(`rxsim: ${error.message.replace(/^error: /, "")}\n`);
+      return ExitCode.Usage;
+    }
+    const name = (error as { name?: string })?.name ?? "";
+    if (INPUT_ERRORS.has(name) || error instanceof CliError) {
+      process.stderr.write(`rxsim: ${oneLine(error)}\n`);
+      return error instanceof CliError ? error.exitCode : ExitCode.Usage;
+    }
+    if ((error as { code?: string })?.code === "EACCES" || (error as { code?: string })?.code === "ENOENT") {
+      process.stderr.write(`rxsim: ${oneLine(error)}\n`);
+      return ExitCode.Usage;
+    }
+    process.stderr.write(`rxsim: internal error: ${oneLine(error)} (set RXSIM_DEBUG=1 for the stack)\n`);
+    if (process.env.RXSIM_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ""}\n`);
+    return ExitCode.Problem;
+  }
+}

@@ -1,0 +1,59 @@
+import { readFileSync } from "node:fs";
+import { applySetOverrides, getScenario, type ScenarioConfig, validateScenarioConfig } from "@rxsim/harness";
+import { CliError } from "./errors.js";
+
+/** Flags that shape a run's configuration, shared by compare, sweep, perf and replay. */
+export interface ScenarioFlags {
+  config?: string;
+  packets?: string;
+  seed?: string;
+  set?: string[];
+  checker?: boolean;
+}
+
+function parseCount(flag: string, text: string, min: number): number {
+  if (!/^\d+(e\d+)?$/i.test(text.trim()))
+    throw new CliError(`${flag} ${JSON.stringify(text)}: expected a whole number`);
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < min) throw new CliError(`${flag} ${text}: must be an integer ≥ ${min}`);
+  return n;
+}
+
+/** Read `--config FILE` (JSON, as printed by `rxsim show`). */
+export function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new CliError(
+      `cannot read --config ${path}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`--config ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The configuration a command runs: catalog scenario or `--config`, then flags, then `--set`. */
+export function resolveScenario(name: string | undefined, flags: ScenarioFlags): ScenarioConfig {
+  if (name !== undefined && flags.config !== undefined) {
+    throw new CliError("give either a scenario name or --config FILE, not both");
+  }
+  let config: ScenarioConfig =
+    flags.config !== undefined ? validateScenarioConfig(readConfigFile(flags.config)) : getScenario(name ?? "default");
+  const sets: string[] = [...(flags.set ?? [])];
+  if (flags.packets !== undefined) {
+    const packets = parseCount("--packets", flags.packets, 1);
+    sets.push(`packets=${packets}`);
+    // Keep the warm-up inside the run when the run gets shorter.
+    if (config.warmupPackets >= packets) sets.push(`warmupPackets=${Math.floor(packets / 10)}`);
+  }
+  if (flags.seed !== undefined) sets.push(`seed=${parseCount("--seed", flags.seed, 0)}`);
+  if (flags.checker !== undefined) sets.push(`checker=${flags.checker}`);
+  for (const s of sets) if (!s.includes("=")) throw new CliError(`--set ${JSON.stringify(s)}: expected key=value`);
+  if (sets.length > 0) config = applySetOverrides(config, sets);
+  return config;
+}

@@ -1,0 +1,66 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { vi } from "vitest";
+import { main } from "../src/main.js";
+
+/** The built CLI. */
+export const CLI = resolve(import.meta.dirname, "../dist/cli.js");
+
+/** What a CLI run printed and returned. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `rxsim` in this process (from source), capturing its output. */
+export async function runInProcess(args: string[]): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+    out.push(String(s));
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
+    err.push(String(s));
+    return true;
+  });
+  try {
+    const code = await main(args);
+    return { code, stdout: out.join(""), stderr: err.join("") };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+/** Run the built `rxsim` as a child process. */
+export function runBuilt(args: string[], cwd?: string): CliRun {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", cwd });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Start the built `rxsim` and kill it with SIGKILL once `until(stdout+stderr, file)` holds. */
+export function runBuiltUntilKilled(args: string[], until: () => boolean): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: "ignore" });
+    const timer = setInterval(() => {
+      if (until()) {
+        clearInterval(timer);
+        child.kill("SIGKILL");
+      }
+    }, 5);
+    child.on("exit", () => {
+      clearInterval(timer);
+      resolvePromise();
+    });
+    child.on("error", reject);
+  });
+}
+
+/** A fresh temporary directory. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "rxsim-cli-"));
+}

@@ -1,0 +1,314 @@
+import { readFileSync } from "node:fs";
+
+/**
+ * A capture file cannot be read: it is not pcap/pcapng, it is cut short, or a
+ * header is impossible. The message is one line naming the file, the problem
+ * and the byte offset where it was found.
+ */
+export class CaptureError extends Error {
+  /** The file (or the name given to {@link parseCapture}). */
+  readonly file: string;
+  /** Byte offset of the problem. */
+  readonly offset: number;
+
+  constructor(file: string, offset: number, problem: string) {
+    super(`${file}: ${problem} (byte offset ${offset})`);
+    this.name = "CaptureError";
+    this.file = file;
+    this.offset = offset;
+  }
+}
+
+/** Packet sizes and times read from a capture. */
+export interface Capture {
+  /** The container format. */
+  readonly format: "pcap" | "pcapng";
+  /** Number of packets. */
+  readonly packets: number;
+  /** Original length of each packet on the link (tshark's `frame.len`), bytes. */
+  readonly sizes: Uint32Array;
+  /** Bytes of each packet stored in the file (`frame.cap_len`; smaller when the snap length cut it). */
+  readonly capturedSizes: Uint32Array;
+  /**
+   * Each packet's timestamp in ns relative to the first packet (so 0 for the
+   * first). A pcapng Simple Packet Block has no timestamp and repeats the
+   * previous packet's.
+   */
+  readonly timestampsNs: Float64Array;
+  /** Absolute time of the first packet, ns since the Unix epoch (0n when there is none). */
+  readonly startNs: bigint;
+}
+
+const PCAP_MAGIC_US = 0xa1b2c3d4;
+const PCAP_MAGIC_NS = 0xa1b23c4d;
+const PCAPNG_SHB = 0x0a0d0d0a;
+const PCAPNG_BYTE_ORDER = 0x1a2b3c4d;
+/** Wireshark's largest standard packet (`WTAP_MAX_PACKET_SIZE_STANDARD`); more means a corrupt length. */
+const MAX_CAPTURED = 262144;
+
+/** Read a pcap (micro- or nanosecond, either byte order) or pcapng file. @throws CaptureError */
+export function readCapture(path: string): Capture {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new CaptureError(path, 0, `cannot read the file: ${(e as Error).message.split("\n")[0]}`);
+  }
+  return parseCapture(bytes, path);
+}
+
+/** Parse capture bytes already in memory. `name` is used in error messages. @throws CaptureError */
+export function parseCapture(bytes: Uint8Array, name = "<capture>"): Capture {
+  if (bytes.length < 4)
+    throw new CaptureError(name, 0, `file is ${bytes.length} bytes, too short for a capture header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = view.getUint32(0, true);
+  if (magic === PCAPNG_SHB) return parsePcapng(view, name);
+  for (const little of [true, false]) {
+    const m = view.getUint32(0, little);
+    if (m === PCAP_MAGIC_US || m === PCAP_MAGIC_NS) return parsePcap(view, name, little, m === PCAP_MAGIC_NS);
+  }
+  throw new CaptureError(
+    name,
+    0,
+    `not a pcap or pcapng file: unknown magic number 0x${view.getUint32(0, false).toString(16).padStart(8, "0")}`,
+  );
+}
+
+/** Growable columns of packet data. */
+class Columns {
+  sizes = new Uint32Array(1024);
+  captured = new Uint32Array(1024);
+  times = new Float64Array(1024);
+  n = 0;
+  startNs = 0n;
+
+  push(size: number, captured: number, relNs: number): void {
+    if (this.n === this.sizes.length) {
+      const cap = this.n * 2;
+      this.sizes = grow(this.sizes, new Uint32Array(cap));
+      this.captured = grow(this.captured, new Uint32Array(cap));
+      this.times = grow(this.times, new Float64Array(cap));
+    }
+    this.sizes[this.n] = size;
+    this.captured[this.n] = captured;
+    this.times[this.n] = relNs;
+    this.n++;
+  }
+
+  finish(format: "pcap" | "pcapng"): Capture {
+    return {
+      format,
+      packets: this.n,
+      sizes: this.sizes.slice(0, this.n),
+      capturedSizes: this.captured.slice(0, this.n),
+      timestampsNs: this.times.slice(0, this.n),
+      startNs: this.startNs,
+    };
+  }
+}
+
+function grow<T extends Uint32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+function parsePcap(view: DataView, name: string, little: boolean, nano: boolean): Capture {
+  const len = view.byteLength;
+  if (len < 24) throw new CaptureError(name, 0, `truncated pcap file header: needs 24 bytes, file has ${len}`);
+  const major = view.getUint16(4, little);
+  if (major !== 2) throw new CaptureError(name, 4, `unsupported pcap version ${major}.${view.getUint16(6, little)}`);
+  const fracToNs = nano ? 1 : 1000;
+  const fracLimit = nano ? 1e9 : 1e6;
+  const cols = new Columns();
+  let sec0 = 0;
+  let frac0 = 0;
+  let off = 24;
+  while (off < len) {
+    if (len - off < 16) {
+      throw new CaptureError(name, off, `truncated pcap record header: needs 16 bytes, ${len - off} remain`);
+    }
+    const sec = view.getUint32(off, little);
+    const frac = view.getUint32(off + 4, little);
+    const incl = view.getUint32(off + 8, little);
+    const orig = view.getUint32(off + 12, little);
+    if (frac >= fracLimit) {
+      throw new CaptureError(
+        name,
+        off + 4,
+        `corrupt pcap record: ${nano ? "nanosecond" : "microsecond"} field is ${frac}, must be below ${fracLimit}`,
+      );
+    }
+    if (incl > MAX_CAPTURED) {
+      throw new CaptureError(name, off + 8, `corrupt pcap record: captured length ${incl} exceeds ${MAX_CAPTURED}`);
+    }
+    if (off + 16 + incl > len) {
+      throw new CaptureError(
+        name,
+        off,
+        `truncated pcap record: declares ${incl} captured bytes, ${len - off - 16} remain`,
+      );
+    }
+    if (cols.n === 0) {
+      sec0 = sec;
+      frac0 = frac;
+      cols.startNs = BigInt(sec) * 1_000_000_000n + BigInt(frac * fracToNs);
+    }
+    cols.push(orig, incl, (sec - sec0) * 1e9 + (frac - frac0) * fracToNs);
+    off += 16 + incl;
+  }
+  return cols.finish("pcap");
+}
+
+/** How an interface's timestamp ticks become ns: `ticks * mul / div + offsetNs`. */
+interface Interface {
+  mul: bigint;
+  div: bigint;
+  offsetNs: bigint;
+  snaplen: number;
+}
+
+function parsePcapng(view: DataView, name: string): Capture {
+  const len = view.byteLength;
+  const cols = new Columns();
+  let little = true;
+  let interfaces: Interface[] = [];
+  let lastNs = 0n;
+  let off = 0;
+  while (off < len) {
+    if (len - off < 12) {
+      throw new CaptureError(name, off, `truncated pcapng block header: needs 12 bytes, ${len - off} remain`);
+    }
+    const type = view.getUint32(off, little);
+    if (type === PCAPNG_SHB) {
+      // Each section states its own byte order.
+      const bom = view.getUint32(off + 8, true);
+      if (bom === PCAPNG_BYTE_ORDER) little = true;
+      else if (bom === 0x4d3c2b1a) little = false;
+      else {
+        throw new CaptureError(name, off + 8, `corrupt pcapng section header: byte-order magic 0x${bom.toString(16)}`);
+      }
+      interfaces = [];
+    } else if (off === 0) {
+      throw new CaptureError(name, 0, "not a pcapng file: the first block is not a section header");
+    }
+    const blockLen = view.getUint32(off + 4, little);
+    if (blockLen < 12 || blockLen % 4 !== 0) {
+      throw new CaptureError(
+        name,
+        off + 4,
+        `corrupt pcapng block: total length ${blockLen} is not a multiple of 4 ≥ 12`,
+      );
+    }
+    if (off + blockLen > len) {
+      throw new CaptureError(name, off, `truncated pcapng block: declares ${blockLen} bytes, ${len - off} remain`);
+    }
+    const trailer = view.getUint32(off + blockLen - 4, little);
+    if (trailer !== blockLen) {
+      throw new CaptureError(
+        name,
+        off + blockLen - 4,
+        `corrupt pcapng block: trailing length ${trailer} differs from leading length ${blockLen}`,
+      );
+    }
+    const body = off + 8;
+    const bodyLen = blockLen - 12;
+    switch (type) {
+      case PCAPNG_SHB: {
+        const major = bodyLen >= 6 ? view.getUint16(body + 4, little) : 0;
+        if (major !== 1) throw new CaptureError(name, body + 4, `unsupported pcapng version ${major}`);
+        break;
+      }
+      case 1:
+        interfaces.push(readInterface(view, name, body, bodyLen, little));
+        break;
+      case 6:
+      case 2: {
+        // Enhanced Packet Block (6), or the obsolete Packet Block (2) with a 16-bit interface id.
+        if (bodyLen < 20) throw new CaptureError(name, off, `corrupt pcapng packet block: body of ${bodyLen} bytes`);
+        const ifId = type === 6 ? view.getUint32(body, little) : view.getUint16(body, little);
+        if (ifId >= interfaces.length) {
+          throw new CaptureError(
+            name,
+            body,
+            `corrupt pcapng packet block: interface ${ifId}, but ${interfaces.length} described in this section`,
+          );
+        }
+        const captured = view.getUint32(body + 12, little);
+        const orig = view.getUint32(body + 16, little);
+        if (20 + captured > bodyLen) {
+          throw new CaptureError(
+            name,
+            body + 12,
+            `corrupt pcapng packet block: captured length ${captured} exceeds the block's ${bodyLen - 20} data bytes`,
+          );
+        }
+        const iface = interfaces[ifId];
+        const ticks = (BigInt(view.getUint32(body + 4, little)) << 32n) | BigInt(view.getUint32(body + 8, little));
+        lastNs = (ticks * iface.mul) / iface.div + iface.offsetNs;
+        pushPacket(cols, orig, captured, lastNs);
+        break;
+      }
+      case 3: {
+        // Simple Packet Block: no timestamp, interface 0, captured = min(original, snaplen).
+        if (interfaces.length === 0) {
+          throw new CaptureError(name, off, "corrupt pcapng simple packet block: no interface described before it");
+        }
+        if (bodyLen < 4)
+          throw new CaptureError(name, off, `corrupt pcapng simple packet block: body of ${bodyLen} bytes`);
+        const orig = view.getUint32(body, little);
+        const snap = interfaces[0].snaplen;
+        const captured = snap > 0 ? Math.min(orig, snap) : orig;
+        if (4 + captured > bodyLen) {
+          throw new CaptureError(name, body, `corrupt pcapng simple packet block: ${captured} bytes do not fit`);
+        }
+        pushPacket(cols, orig, captured, lastNs);
+        break;
+      }
+      default:
+      // Name resolution, statistics, custom and unknown blocks carry no packet sizes: skip.
+    }
+    off += blockLen;
+  }
+  return cols.finish("pcapng");
+}
+
+function pushPacket(cols: Columns, orig: number, captured: number, ns: bigint): void {
+  if (cols.n === 0) cols.startNs = ns;
+  cols.push(orig, captured, Number(ns - cols.startNs));
+}
+
+function readInterface(view: DataView, name: string, body: number, bodyLen: number, little: boolean): Interface {
+  if (bodyLen < 8) throw new CaptureError(name, body, `corrupt pcapng interface block: body of ${bodyLen} bytes`);
+  const iface: Interface = { mul: 1000n, div: 1n, offsetNs: 0n, snaplen: view.getUint32(body + 4, little) };
+  const end = body + bodyLen;
+  let o = body + 8;
+  while (o + 4 <= end) {
+    const code = view.getUint16(o, little);
+    const optLen = view.getUint16(o + 2, little);
+    if (code === 0) break;
+    if (o + 4 + optLen > end) {
+      throw new CaptureError(name, o, `corrupt pcapng interface option ${code}: ${optLen} bytes run past the block`);
+    }
+    if (code === 9 && optLen >= 1) {
+      // if_tsresol: high bit clear = 10^-v s per tick, set = 2^-v.
+      const v = view.getUint8(o + 4);
+      const exp = v & 0x7f;
+      if (v & 0x80) {
+        iface.mul = 1_000_000_000n;
+        iface.div = 1n << BigInt(exp);
+      } else if (exp <= 9) {
+        iface.mul = 10n ** BigInt(9 - exp);
+        iface.div = 1n;
+      } else {
+        iface.mul = 1n;
+        iface.div = 10n ** BigInt(exp - 9);
+      }
+    } else if (code === 14 && optLen === 8) {
+      // if_tsoffset: seconds added to every timestamp.
+      iface.offsetNs = view.getBigInt64(o + 4, little) * 1_000_000_000n;
+    }
+    o += 4 + ((optLen + 3) & ~3);
+  }
+  return iface;
+}

@@ -1,0 +1,127 @@
+import type { ScenarioConfig } from "./scenario-config.js";
+import type { TimeSeries } from "./time-series.js";
+
+/** Version of the results JSON (`docs/results-schema.md`). Bumped on any incompatible change. */
+export const RESULT_SCHEMA_VERSION = 1;
+
+/** Counts divided by packets. A value is null when its divisor is 0. */
+export interface PacketRatios {
+  /** Page allocations. */
+  readonly pageAllocs: number | null;
+  /** Pages freed. */
+  readonly pageFrees: number | null;
+  /** Failed allocation attempts. */
+  readonly allocFailures: number | null;
+  /** Atomic page reference operations. */
+  readonly atomicOps: number | null;
+  /** Plain page reference-count reads. */
+  readonly refReads: number | null;
+  /** Buffers posted. */
+  readonly buffersPosted: number | null;
+}
+
+/**
+ * One strategy's numbers. Counts cover the measured part of the run: from the
+ * arrival of packet number `warmupPackets` (0-based) to the end of the run
+ * (see `docs/results-schema.md` for each field's unit and warm-up rule).
+ */
+export interface Metrics {
+  /** Simulated ns from the warm-up boundary to the end of the run. */
+  readonly durationNs: number;
+  /** Packets that arrived at the device. */
+  readonly packetsArrived: number;
+  /** Bytes that arrived at the device. */
+  readonly bytesArrived: number;
+  /** Packets handed to the stack (`rx_packets`), copybreak ones included. */
+  readonly packetsDelivered: number;
+  /** Bytes handed to the stack (`rx_bytes`). */
+  readonly bytesDelivered: number;
+  /** Packets the device dropped for lack of posted buffers (`rx_no_buffer`). */
+  readonly packetsDropped: number;
+  /** Packets dropped on `rx_error` or a rejected buffer id (`rx_desc_err_dropped_pkt`). */
+  readonly packetsDroppedRxError: number;
+  /** Packets dropped because the skb could not be allocated (`rx_skb_alloc_fail`). */
+  readonly packetsDroppedSkbAlloc: number;
+  /** Completions whose buffer id the strategy rejected (part of `packetsDroppedRxError`). */
+  readonly invalidBufIds: number;
+  /** Packets copied into a small skb (`rx_copybreak_pkt`). */
+  readonly copybreakPackets: number;
+  /** Successful page allocations. */
+  readonly pageAllocs: number;
+  /** Pages freed back to the allocator. */
+  readonly pageFrees: number;
+  /** Failed page allocation attempts (injected failures and the cap). */
+  readonly allocFailures: number;
+  /** Atomic page reference operations (get, put, add, sub). */
+  readonly atomicOps: number;
+  /** Reads of a page's reference count (`page_count()`). */
+  readonly refReads: number;
+  /** Most pages allocated at once in the measured part (sampled after every event). */
+  readonly peakResidentPages: number;
+  /** `peakResidentPages × pageSize`. */
+  readonly peakResidentBytes: number;
+  /** Time-weighted mean of pages allocated over the measured part. */
+  readonly meanResidentPages: number;
+  /** `meanResidentPages × pageSize`. */
+  readonly meanResidentBytes: number;
+  /** Most pages allocated at once over the whole run, warm-up included (exact, from the page table). */
+  readonly peakResidentPagesRun: number;
+  /** Most skbs held by the stack at once over the whole run. */
+  readonly peakHeldSkbs: number;
+  /** Buffers posted to the buffer queue. */
+  readonly buffersPosted: number;
+  /** Refill calls (one per poll, plus the initial one when not in warm-up). */
+  readonly refills: number;
+  /** NAPI polls. */
+  readonly polls: number;
+  /** Doorbell writes. */
+  readonly doorbells: number;
+  /** skbs chained after `MAX_SKB_FRAGS` fragments. */
+  readonly chainedSkbs: number;
+  /** Simulated ns during which the device saw no buffer and no poll was pending or running. */
+  readonly stallNs: number;
+  /** `stallNs / durationNs` (0 when the duration is 0). */
+  readonly stallFraction: number;
+  /** Invariant violations the checker reported (0 with the checker off), teardown leaks included. */
+  readonly violations: number;
+  /** The first violations' messages (at most 5). */
+  readonly violationMessages: string[];
+  /** Pages still allocated after teardown once every skb was released (a leak). */
+  readonly leakedPages: number;
+  /** Counts per delivered packet. */
+  readonly perDeliveredPacket: PacketRatios;
+  /** Counts per 1,000 arrived packets. */
+  readonly per1000Packets: PacketRatios;
+}
+
+/** One strategy's result. */
+export interface StrategyResult {
+  /** The factory's name. */
+  readonly strategy: string;
+  /** The factory's options (after its defaults). */
+  readonly options: unknown;
+  /** The numbers. */
+  readonly metrics: Metrics;
+  /** `strategy.stats()` at the end of the run, before teardown (whole run, warm-up included). */
+  readonly strategyStats: Readonly<Record<string, number>>;
+  /** Time series for charts. */
+  readonly timeSeries: TimeSeries;
+}
+
+/** The results of one comparison: the JSON written by the CLI. */
+export interface ComparisonResult {
+  /** {@link RESULT_SCHEMA_VERSION}. */
+  readonly schemaVersion: number;
+  /** Always `"rxsim"`. */
+  readonly tool: "rxsim";
+  /** The scenario's name. */
+  readonly scenario: string;
+  /** The complete configuration that ran. */
+  readonly config: ScenarioConfig;
+  /** The seed (also in `config.seed`). */
+  readonly seed: number;
+  /** Simulated ns of the warm-up part (the time the first measured packet arrived). Identical for every strategy. */
+  readonly warmupEndNs: number;
+  /** One entry per strategy, in the order given. */
+  readonly results: StrategyResult[];
+}

@@ -1,0 +1,133 @@
+import { describeFactoryProblem, type RxStrategyFactory } from "@rxsim/core";
+import { ConfigError } from "./config-error.js";
+import { type ComparisonResult, RESULT_SCHEMA_VERSION, type StrategyResult } from "./result.js";
+import type { ScenarioConfig } from "./scenario-config.js";
+import { openSource, prepareInputs, type RunOptions, simulate } from "./simulation.js";
+import { formatTraceEnd, formatTraceHeader, readTraceHeader, type TraceSink } from "./trace.js";
+import { validateScenarioConfig } from "./validate-config.js";
+
+/** Options of {@link runComparison}. */
+export interface ComparisonOptions {
+  /** Told how many arrivals were simulated so far, of how many (all strategies together). */
+  onProgress?(done: number, total: number): void;
+  /**
+   * Record the inputs (header, every arrival, end line) to this sink. The
+   * inputs are the same for every strategy, so they are written once, during
+   * the first strategy's run. Close a {@link createTraceWriter} writer afterwards.
+   */
+  recordTrace?: TraceSink;
+  /**
+   * Write the decision log of the (single) strategy here: its header line,
+   * then every `I`/`D`/`P` line. Only for runs of one strategy.
+   */
+  decisionLog?: RunOptions["decisionLog"];
+}
+
+function checkFactories(factories: readonly RxStrategyFactory[]): void {
+  if (factories.length === 0) throw new ConfigError("strategies", "give at least one strategy factory");
+  const seen = new Map<string, number>();
+  factories.forEach((f, i) => {
+    const problem = describeFactoryProblem(f);
+    if (problem !== null) throw new ConfigError(`strategies[${i}]`, problem);
+    const earlier = seen.get(f.name);
+    if (earlier !== undefined) {
+      throw new ConfigError(
+        `strategies[${i}]`,
+        `two strategies are named "${f.name}" (also strategies[${earlier}]); names must be unique in one comparison`,
+      );
+    }
+    seen.set(f.name, i);
+  });
+}
+
+/**
+ * Run every strategy, one after another, each in its own fresh world (page
+ * table, queue, clock, random streams) on identical inputs, and collect the
+ * results.
+ * @param config - a scenario (validated here; partial configs take defaults).
+ * @throws ConfigError for an invalid config, an invalid factory, or two with one name;
+ *   CaptureError / TraceError when the traffic file cannot be read.
+ */
+export function runComparison(
+  config: ScenarioConfig,
+  factories: readonly RxStrategyFactory[],
+  options: ComparisonOptions = {},
+): ComparisonResult {
+  const cfg = validateScenarioConfig(config);
+  checkFactories(factories);
+  if (options.decisionLog && factories.length > 1) {
+    throw new ConfigError("decisionLog", `a decision log records one strategy; ${factories.length} were given`);
+  }
+  const inputs = prepareInputs(cfg);
+  const probe = openSource(cfg, inputs);
+  const perRun = probe.total;
+  probe.close();
+  const total = perRun * factories.length;
+  const results: StrategyResult[] = [];
+  let warmupEndNs = 0;
+  const trace = options.recordTrace;
+  if (trace) trace.line(formatTraceHeader(cfg));
+  factories.forEach((factory, i) => {
+    const recording = i === 0 && trace !== undefined;
+    const outcome = simulate(
+      cfg,
+      factory,
+      inputs,
+      {
+        onProgress: options.onProgress,
+        recordTrace: recording ? trace : undefined,
+        decisionLog: options.decisionLog,
+      },
+      { base: perRun * i, total },
+    );
+    if (recording) trace.line(formatTraceEnd(outcome.arrivals));
+    results.push(outcome.result);
+    warmupEndNs = outcome.warmupEndNs;
+  });
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    tool: "rxsim",
+    scenario: cfg.name,
+    config: cfg,
+    seed: cfg.seed,
+    warmupEndNs,
+    results,
+  };
+}
+
+/**
+ * Run one strategy: {@link runComparison} with one factory, returning its result.
+ * `options.inspect` receives the run's internal array sizes (diagnostics).
+ */
+export function runStrategy(
+  config: ScenarioConfig,
+  factory: RxStrategyFactory,
+  options: RunOptions = {},
+): StrategyResult {
+  const cfg = validateScenarioConfig(config);
+  checkFactories([factory]);
+  const trace = options.recordTrace;
+  if (trace) trace.line(formatTraceHeader(cfg));
+  const outcome = simulate(cfg, factory, prepareInputs(cfg), options);
+  if (trace) trace.line(formatTraceEnd(outcome.arrivals));
+  return outcome.result;
+}
+
+/**
+ * Replay a recorded trace: the recording run's configuration (from the
+ * trace's header) with its traffic replaced by the trace, so every strategy
+ * sees exactly the recorded arrivals, sizes, flags and holds, and the same
+ * seed drives the failure schedule, device and strategy streams. Replaying
+ * the strategies that were recorded gives identical metrics.
+ * @param overrides - optional changes to the header's config (e.g. a different queue), applied before the trace traffic.
+ */
+export function runComparisonFromTrace(
+  path: string,
+  factories: readonly RxStrategyFactory[],
+  options: ComparisonOptions = {},
+  overrides: (config: ScenarioConfig) => ScenarioConfig = (c) => c,
+): ComparisonResult {
+  const header = readTraceHeader(path);
+  const config = overrides(header.config);
+  return runComparison({ ...config, traffic: { kind: "trace", path } }, factories, options);
+}

@@ -1,0 +1,137 @@
+import { ConfigError } from "./config-error.js";
+import type { ScenarioConfig } from "./scenario-config.js";
+import { validateScenarioConfig } from "./validate-config.js";
+
+type Part = Record<string, unknown>;
+
+/** The `default` scenario, before validation fills the remaining keys. */
+const DEFAULT_PART = {
+  name: "default",
+  description:
+    "4 KiB pages, 2 KiB buffers, 1024-slot rings, 1500-byte packets at 8 Mpps (about 100 GbE line rate), prompt release",
+  seed: 1,
+  packets: 1_000_000,
+  warmupPackets: 10_000,
+  queue: { pageSize: 4096, bufferSize: 2048, bufqSlots: 1024, complqSlots: 1024 },
+  traffic: { kind: "synthetic", sizeModel: "fixed", packetSize: 1500, rate: 8_000_000, rateUnit: "pps" },
+  stack: { hold: "immediate" },
+  checker: true,
+  timeSeriesIntervalNs: 100_000,
+} as const;
+
+/** 20 ms to 40 ms of a 125 ms run: every page allocation fails. */
+const FAILURE_WINDOW: [number, number] = [20_000_000, 40_000_000];
+
+function scenario(name: string, description: string, changes: Part = {}): ScenarioConfig {
+  const merged: Part = { ...DEFAULT_PART, name, description };
+  for (const [key, value] of Object.entries(changes)) {
+    const base = merged[key];
+    merged[key] =
+      typeof value === "object" && value !== null && !Array.isArray(value) && typeof base === "object"
+        ? { ...(base as Part), ...(value as Part) }
+        : value;
+  }
+  return deepFreeze(validateScenarioConfig(merged));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * The scenario catalog: one scenario for the baseline and one for each claim
+ * and failure in the primer. Plain, frozen data; change a copy with
+ * {@link applySetOverrides}.
+ */
+export const scenarios: Readonly<Record<string, ScenarioConfig>> = Object.freeze({
+  default: scenario("default", DEFAULT_PART.description),
+  "pages-16k": scenario(
+    "pages-16k",
+    "16 KiB pages (some arm64 and ppc64 kernels): eight 2 KiB buffers per page, so page offsets and reuse checks matter",
+    { queue: { pageSize: 16384 } },
+  ),
+  "pages-64k": scenario(
+    "pages-64k",
+    "64 KiB pages: thirty-two 2 KiB buffers per page, the most room for offset logic",
+    {
+      queue: { pageSize: 65536 },
+    },
+  ),
+  imix: scenario(
+    "imix",
+    "IMIX (7:4:1 of 64/576/1500 bytes) at 100 Gbps, Poisson arrivals: most packets take the copybreak path",
+    { traffic: { sizeModel: "imix", rate: 100, rateUnit: "gbps", arrival: "poisson" } },
+  ),
+  jumbo: scenario("jumbo", "9000-byte jumbo frames at 100 Gbps: five 2 KiB buffers and fragments per packet", {
+    traffic: { packetSize: 9000, rate: 100, rateUnit: "gbps" },
+  }),
+  rsc: scenario(
+    "rsc",
+    "Half the arrivals are RSC/LRO aggregates of up to 64 KiB at 100 Gbps: up to 32 buffers per packet, skbs chained after 17 fragments",
+    { traffic: { rscProbability: 0.5, rate: 100, rateUnit: "gbps" } },
+  ),
+  "delayed-release": scenario(
+    "delayed-release",
+    "The stack holds each skb an exponential 50 µs on average: FIFO order gives references time to drop before a page is checked again",
+    { stack: { hold: "exponential", holdNs: 50_000 } },
+  ),
+  "long-tail": scenario(
+    "long-tail",
+    "Log-normal hold times (mean 100 µs, sigma 2): most skbs go quickly, a long tail pins pages for milliseconds",
+    { stack: { hold: "lognormal", holdNs: 100_000, sigma: 2 } },
+  ),
+  "stuck-reader": scenario(
+    "stuck-reader",
+    "1% of packets wait 1 s in a stuck socket's receive queue: their pages stay pinned for the whole run while the rest recycle",
+    { stack: { hold: "immediate", slowFraction: 0.01, slowHoldNs: 1_000_000_000 } },
+  ),
+  "batched-reader": scenario(
+    "batched-reader",
+    "An application reads its socket every 100 µs: about 800 skbs released at once, from process context",
+    { stack: { hold: "batched", batchIntervalNs: 100_000 } },
+  ),
+  bursty: scenario("bursty", "On/off traffic: 8 Mpps bursts of 50 µs every 200 µs", {
+    traffic: { burstOnNs: 50_000, burstOffNs: 150_000 },
+  }),
+  "ooo-errors": scenario(
+    "ooo-errors",
+    "Completions out of order within 16 packets, 0.1% rx_error and 0.1% skb allocation failures: buffers return out of posting order",
+    { device: { oooWindow: 16, rxErrorRate: 0.001 }, memory: { skbAllocFailRate: 0.001 } },
+  ),
+  "qpl-pool": scenario(
+    "qpl-pool",
+    "At most 2048 pages (a QPL's registered pool, 2 × ring size) with 200 µs exponential holds: a strategy that cannot recycle runs dry and the device drops",
+    { memory: { maxPages: 2048 }, stack: { hold: "exponential", holdNs: 200_000 } },
+  ),
+  "alloc-failure-stall": scenario(
+    "alloc-failure-stall",
+    "Every page allocation fails from 20 to 40 ms: a strategy that needs new pages posts nothing, no completion comes, NAPI never runs again and the queue stays stalled after the window",
+    { memory: { allocFailure: { windows: [FAILURE_WINDOW] } } },
+  ),
+  "alloc-failure-timer": scenario(
+    "alloc-failure-timer",
+    "The same 20–40 ms allocation failure window with the fix: a 20 ms timer re-schedules NAPI while fewer than 32 buffers are posted, so traffic flows again after the window",
+    { memory: { allocFailure: { windows: [FAILURE_WINDOW] } }, driver: { starvationTimer: true } },
+  ),
+});
+
+/** Name and one-line description of every catalog scenario, in catalog order. */
+export function listScenarios(): { name: string; description: string }[] {
+  return Object.values(scenarios).map((s) => ({ name: s.name, description: s.description }));
+}
+
+/**
+ * A catalog scenario by name (the frozen catalog entry).
+ * @throws ConfigError listing the known names.
+ */
+export function getScenario(name: string): ScenarioConfig {
+  const s = Object.hasOwn(scenarios, name) ? scenarios[name] : undefined;
+  if (s === undefined) {
+    throw new ConfigError("scenario", `unknown scenario "${name}" (known: ${Object.keys(scenarios).join(", ")})`);
+  }
+  return s;
+}

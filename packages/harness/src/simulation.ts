@@ -1,0 +1,460 @@
+import {
+  COMPL_RX_ERROR,
+  createManualClock,
+  createPageTable,
+  createRng,
+  type DecisionLogSink,
+  formatDecisionLogHeader,
+  type ManualClock,
+  type PageTable,
+  type RxQueue,
+  RxQueue as RxQueueClass,
+  type RxStrategyFactory,
+  resolveRxQueueConfig,
+  type StackSink,
+} from "@rxsim/core";
+import { type Capture, readCapture } from "./capture-reader.js";
+import { CaptureSource } from "./capture-source.js";
+import { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
+import { HoldTable } from "./hold-table.js";
+import { type CounterSnapshot, computeMetrics, takeSnapshot } from "./metrics.js";
+import { type PacketSource, SyntheticSource } from "./packet-source.js";
+import { ReleaseHeap } from "./release-heap.js";
+import type { StrategyResult } from "./result.js";
+import { RNG_STREAMS } from "./rng-streams.js";
+import type { ScenarioConfig } from "./scenario-config.js";
+import { TimeSeriesRecorder } from "./time-series.js";
+import { formatTraceArrival, openTraceSource, type TraceSink } from "./trace.js";
+
+// Imported bindings copied to module constants for the hot loop: under a module
+// runner such as vitest's, every read of an imported binding is a getter call.
+const RX_ERROR = COMPL_RX_ERROR;
+const IMMEDIATE = HOLD_IMMEDIATE;
+const BATCHED = HOLD_BATCHED;
+
+/** Options of {@link runStrategy} (and, per run, of `runComparison`). */
+export interface RunOptions {
+  /** Told how many arrivals were simulated so far, of how many (every 65,536 arrivals and at the end). */
+  onProgress?(done: number, total: number): void;
+  /** Record the run's inputs to this trace sink (see `createTraceWriter`). */
+  recordTrace?: TraceSink;
+  /** Write the strategy's decision log here: a header line, then the queue's log lines. */
+  decisionLog?: DecisionLogSink;
+  /** Diagnostics: called after the run with the sizes of the harness's internal arrays. */
+  inspect?(internals: RunInternals): void;
+}
+
+/** Internal array sizes after a run: they must depend on the scenario, never on the number of packets. */
+export interface RunInternals {
+  /** Slots of the pending-release heap. */
+  readonly releaseHeapCapacity: number;
+  /** Slots of the in-flight hold table. */
+  readonly holdTableCapacity: number;
+  /** Slots of the time-series arrays. */
+  readonly timeSeriesCapacity: number;
+  /** Records of core's skb table (grows with skbs held at once). */
+  readonly skbTableCapacity: number;
+  /** The queue after teardown (for deeper inspection in tests). */
+  readonly queue: RxQueue;
+  /** The page table. */
+  readonly pages: PageTable;
+}
+
+/** Inputs read once and shared by every strategy of a comparison. */
+export interface PreparedInputs {
+  /** The capture, for `{ kind: "capture" }` traffic. */
+  readonly capture: Capture | null;
+}
+
+/** Read what the traffic needs from disk (a capture) once. */
+export function prepareInputs(config: ScenarioConfig): PreparedInputs {
+  return { capture: config.traffic.kind === "capture" ? readCapture(config.traffic.path) : null };
+}
+
+/** Open the packet source of `config.traffic`. */
+export function openSource(config: ScenarioConfig, inputs: PreparedInputs): PacketSource {
+  const traffic = config.traffic;
+  switch (traffic.kind) {
+    case "synthetic":
+      return new SyntheticSource(config, traffic);
+    case "capture":
+      return new CaptureSource(config, traffic, inputs.capture ?? readCapture(traffic.path));
+    case "trace":
+      return openTraceSource(config, traffic);
+  }
+}
+
+const NAPI_IDLE = 0;
+const NAPI_SCHEDULED = 1;
+const NAPI_BUSY = 2;
+const PROGRESS_EVERY = 65536;
+
+/** Progress reporting across the strategies of one comparison. */
+export interface ProgressSpan {
+  /** Arrivals simulated by earlier strategies. */
+  readonly base: number;
+  /** Arrivals in the whole comparison (0: use this run's own total). */
+  readonly total: number;
+}
+
+/** One strategy's run and the warm-up boundary it saw. */
+export interface SimulationOutcome {
+  readonly result: StrategyResult;
+  readonly warmupEndNs: number;
+  /** Arrivals simulated, warm-up included. */
+  readonly arrivals: number;
+}
+
+/**
+ * One strategy in its own fresh world: its own clock, page table, queue and
+ * packet source, all seeded from `config.seed`. `config` must be validated.
+ */
+export function simulate(
+  config: ScenarioConfig,
+  factory: RxStrategyFactory,
+  inputs: PreparedInputs,
+  options: RunOptions = {},
+  progress: ProgressSpan = { base: 0, total: 0 },
+): SimulationOutcome {
+  const source = openSource(config, inputs);
+  try {
+    return new Simulation(config, factory, source, options, progress).run();
+  } finally {
+    source.close();
+  }
+}
+
+/**
+ * The discrete-event loop. Events are kept as a handful of "next time"
+ * scalars (arrival, NAPI, starvation timer, time-series sample) plus a
+ * typed-array heap of stack releases; nothing is allocated per packet.
+ * At equal times: sample, then releases, then NAPI, then the timer, then the arrival.
+ */
+class Simulation implements StackSink {
+  private readonly config: ScenarioConfig;
+  private readonly factory: RxStrategyFactory;
+  private readonly source: PacketSource;
+  private readonly options: RunOptions;
+  private readonly progress: ProgressSpan;
+  private readonly clock: ManualClock;
+  private readonly pages: PageTable;
+  private readonly queue: RxQueue;
+  private readonly heap = new ReleaseHeap();
+  private readonly holds: HoldTable;
+  private readonly series: TimeSeriesRecorder;
+  private readonly batchIntervalNs: number;
+  private readonly trackHolds: boolean;
+  private now = 0;
+
+  constructor(
+    config: ScenarioConfig,
+    factory: RxStrategyFactory,
+    source: PacketSource,
+    options: RunOptions,
+    progress: ProgressSpan,
+  ) {
+    this.config = config;
+    this.factory = factory;
+    this.source = source;
+    this.options = options;
+    this.progress = progress;
+    this.batchIntervalNs = config.stack.batchIntervalNs;
+    this.trackHolds = !source.allImmediate;
+    const queueConfig = resolveRxQueueConfig(config.queue);
+    this.clock = createManualClock();
+    const failure = config.memory.allocFailure;
+    this.pages = createPageTable({
+      pageSize: queueConfig.pageSize,
+      maxPages: config.memory.maxPages ?? undefined,
+      failure: { probability: failure.probability, attempts: failure.attempts, windows: failure.windows },
+      rng: createRng(config.seed, RNG_STREAMS.allocFailure),
+      clock: this.clock,
+      initialCapacity: 4 * queueConfig.bufqSlots,
+    });
+    const log = options.decisionLog ?? null;
+    if (log) {
+      log.line(
+        formatDecisionLogHeader({
+          strategy: factory.name,
+          options: factory.options,
+          config: queueConfig,
+          seed: config.seed,
+          stream: RNG_STREAMS.strategy,
+        }),
+      );
+    }
+    this.queue = new RxQueueClass({
+      config: queueConfig,
+      pages: this.pages,
+      strategy: factory,
+      strategyRng: createRng(config.seed, RNG_STREAMS.strategy),
+      deviceRng: createRng(config.seed, RNG_STREAMS.device),
+      clock: this.clock,
+      stack: this,
+      checker: config.checker,
+      log,
+      oooWindow: config.device.oooWindow,
+    });
+    this.holds = new HoldTable(2 * (queueConfig.bufqSlots + config.device.oooWindow));
+    this.series = new TimeSeriesRecorder(config.timeSeriesIntervalNs, config.timeSeriesMaxPoints);
+  }
+
+  /** The stack receives an skb (called by `RxQueue.poll`): release it now or schedule its release. */
+  deliver(skb: number, cookie: number): void {
+    if (!this.trackHolds) {
+      this.queue.releaseSkb(skb, true);
+      return;
+    }
+    const hold = this.holds.take(cookie);
+    if (hold === IMMEDIATE) {
+      this.queue.releaseSkb(skb, true);
+      return;
+    }
+    const at = hold === BATCHED ? Math.ceil(this.now / this.batchIntervalNs) * this.batchIntervalNs : this.now + hold;
+    this.heap.push(at, skb);
+  }
+
+  run(): SimulationOutcome {
+    const config = this.config;
+    const queue = this.queue;
+    const pages = this.pages;
+    const clock = this.clock;
+    const heap = this.heap;
+    const holds = this.holds;
+    const series = this.series;
+    const source = this.source;
+    const bufq = queue.bufq;
+    const counters = queue.counters;
+    const record = this.options.recordTrace ?? null;
+    const onProgress = this.options.onProgress;
+    const progressTotal = this.progress.total > 0 ? this.progress.total : source.total;
+    const budget = queue.config.budget;
+    const coalesceNs = config.driver.coalesceNs;
+    const pollCostNs = config.driver.pollCostNs;
+    const packetCostNs = config.driver.packetCostNs;
+    const timerOn = config.driver.starvationTimer;
+    const timerPeriodNs = config.driver.starvationTimerMs * 1e6;
+    const timerThreshold = config.driver.starvationThreshold;
+    const ooo = config.device.oooWindow > 1;
+    const warmup = config.warmupPackets;
+    // With every hold immediate, the stack needs no per-packet lookup.
+    const trackHolds = this.trackHolds;
+    const INF = Number.POSITIVE_INFINITY;
+
+    let now = 0;
+    let napiState = NAPI_IDLE;
+    let napiAt = INF;
+    let irqWhileBusy = false;
+    let timerAt = INF;
+    let stalled = false;
+    let stallNs = 0;
+    let residentArea = 0;
+    let peak = 0;
+    let arrivedPackets = 0;
+    let arrivedBytes = 0;
+    let seq = 0;
+    let start: CounterSnapshot | null = null;
+    let warmupEndNs = 0;
+
+    // No closure may capture these mutable locals: a captured double is boxed on every write.
+    if (warmup === 0) start = takeSnapshot(queue, pages, now, stallNs, residentArea);
+    queue.refill();
+    if (timerOn && bufq.availableToHardware() < timerThreshold) timerAt = now + timerPeriodNs;
+    peak = pages.resident;
+    // A first refill that posted too little to ring the doorbell leaves the device with nothing from t = 0.
+    stalled = ((bufq.doorbellTail - bufq.hwHead) & bufq.mask) === 0;
+    let arrivalAt = source.next() ? source.timeNs : INF;
+
+    for (;;) {
+      if (arrivalAt === INF && napiState === NAPI_IDLE) break;
+      // The earliest event other than an arrival; later checks win ties, giving the documented order.
+      let t = timerAt;
+      let ev = 1;
+      if (napiAt <= t) {
+        t = napiAt;
+        ev = 2;
+      }
+      const releaseAt = heap.size > 0 ? heap.topTime() : INF;
+      if (releaseAt <= t) {
+        t = releaseAt;
+        ev = 3;
+      }
+      if (series.nextAt <= t) {
+        t = series.nextAt;
+        ev = 4;
+      }
+
+      if (arrivalAt < t) {
+        // A run of arrivals before the next other event. Between them only the
+        // device moves: resident pages cannot change, and neither can the stall
+        // state (a received packet schedules NAPI; a dropped one means the
+        // device already had no buffer).
+        const resident = pages.resident;
+        const stalledNow = stalled;
+        do {
+          const dt = arrivalAt - now;
+          residentArea += resident * dt;
+          if (stalledNow) stallNs += dt;
+          now = arrivalAt;
+          clock.set(now);
+          if (seq === warmup && start === null) {
+            this.now = now;
+            start = takeSnapshot(queue, pages, now, stallNs, residentArea);
+            peak = resident;
+            warmupEndNs = now;
+          }
+          const size = source.size;
+          const flags = source.flags;
+          if (record !== null) record.line(formatTraceArrival(now, size, flags, source.holdNs));
+          if (seq >= warmup) {
+            arrivedPackets++;
+            arrivedBytes += size;
+          }
+          if (queue.deviceReceive(size, flags, seq)) {
+            // An rx_error packet never reaches the stack.
+            if (trackHolds && (flags & RX_ERROR) === 0) holds.put(seq, source.holdNs);
+            if (napiState === NAPI_IDLE) {
+              // The first completion after idle raises the interrupt; the poll runs after coalescing.
+              napiState = NAPI_SCHEDULED;
+              napiAt = now + coalesceNs;
+              if (napiAt <= t) t = napiAt;
+            } else if (napiState === NAPI_BUSY) {
+              irqWhileBusy = true;
+            }
+          }
+          seq++;
+          if ((seq & (PROGRESS_EVERY - 1)) === 0 && onProgress) onProgress(this.progress.base + seq, progressTotal);
+          arrivalAt = source.next() ? source.timeNs : INF;
+        } while (arrivalAt < t);
+        this.now = now;
+        stalled = napiState === NAPI_IDLE && ((bufq.doorbellTail - bufq.hwHead) & bufq.mask) === 0;
+        continue;
+      }
+
+      if (t > now) {
+        const dt = t - now;
+        residentArea += pages.resident * dt;
+        if (stalled) stallNs += dt;
+        now = t;
+        this.now = t;
+        clock.set(t);
+      }
+
+      if (ev === 2) {
+        if (napiState === NAPI_SCHEDULED) {
+          // gve_rx_poll_dqo: up to budget packets, then one refill.
+          if (ooo) queue.deviceFlush();
+          const work = queue.poll(budget);
+          if (!queue.hasCompletions()) holds.epoch++;
+          if (timerOn && timerAt === INF && bufq.availableToHardware() < timerThreshold) timerAt = now + timerPeriodNs;
+          const cost = pollCostNs + work * packetCostNs;
+          if (work >= budget) {
+            // Budget exhausted: NAPI stays scheduled and polls again.
+            napiAt = now + cost;
+          } else if (cost > 0) {
+            napiState = NAPI_BUSY;
+            napiAt = now + cost;
+            irqWhileBusy = false;
+          } else {
+            napiState = NAPI_IDLE;
+            napiAt = INF;
+          }
+        } else {
+          // The poll's CPU time is over: napi_complete_done re-arms the interrupt.
+          if (irqWhileBusy || queue.hasCompletions()) {
+            napiState = NAPI_SCHEDULED;
+            napiAt = now + coalesceNs;
+          } else {
+            napiState = NAPI_IDLE;
+            napiAt = INF;
+          }
+        }
+      } else if (ev === 3) {
+        while (heap.size > 0 && heap.topTime() <= now) queue.releaseSkb(heap.pop(), false);
+      } else if (ev === 1) {
+        // The starvation timer: re-schedule NAPI so a failed refill is retried.
+        timerAt = INF;
+        if (napiState === NAPI_IDLE && bufq.availableToHardware() < timerThreshold) {
+          napiState = NAPI_SCHEDULED;
+          napiAt = now;
+        }
+      } else {
+        series.sample(
+          now,
+          pages.resident,
+          bufq.outstanding(),
+          queue.skbs.live,
+          pages.allocs,
+          counters.rx_no_buffer,
+          counters.rx_packets,
+        );
+      }
+      if (pages.resident > peak) peak = pages.resident;
+      stalled = napiState === NAPI_IDLE && ((bufq.doorbellTail - bufq.hwHead) & bufq.mask) === 0;
+    }
+
+    if (now > series.lastT || series.points === 0) {
+      series.sample(
+        now,
+        pages.resident,
+        bufq.outstanding(),
+        queue.skbs.live,
+        pages.allocs,
+        counters.rx_no_buffer,
+        counters.rx_packets,
+      );
+    }
+    const end = takeSnapshot(queue, pages, now, stallNs, residentArea);
+    if (start === null) {
+      // Fewer packets arrived than the warm-up: the measured part is empty.
+      start = end;
+      peak = pages.resident;
+      warmupEndNs = now;
+    }
+    if (onProgress) onProgress(this.progress.base + seq, progressTotal);
+    const strategyStats = { ...queue.strategy.stats() };
+
+    // Teardown: the device stops, the stack lets go of everything, then leaks are counted.
+    queue.teardown();
+    while (heap.size > 0) queue.releaseSkb(heap.pop(), false);
+    const leaked = queue.checkLeaks().length;
+    const checker = queue.checker;
+    const metrics = computeMetrics({
+      start,
+      end,
+      pageSize: queue.config.pageSize,
+      arrivedPackets,
+      arrivedBytes,
+      peakResidentPages: peak,
+      peakResidentPagesRun: pages.peakResident,
+      peakHeldSkbs: queue.skbs.peakLive,
+      violations: checker ? checker.violations : 0,
+      violationMessages: checker
+        ? checker
+            .list()
+            .slice(0, 5)
+            .map((v) => `${v.kind}: ${v.message}`)
+        : [],
+      leakedPages: leaked,
+    });
+    this.options.inspect?.({
+      releaseHeapCapacity: heap.capacity,
+      holdTableCapacity: holds.capacity,
+      timeSeriesCapacity: series.capacity,
+      skbTableCapacity: queue.skbs.fragHead.length,
+      queue,
+      pages,
+    });
+    return {
+      result: {
+        strategy: this.factory.name,
+        options: this.factory.options,
+        metrics,
+        strategyStats,
+        timeSeries: series.toJSON(),
+      },
+      warmupEndNs,
+      arrivals: seq,
+    };
+  }
+}

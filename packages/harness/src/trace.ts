@@ -1,0 +1,305 @@
+import { closeSync, openSync, readSync, writeSync } from "node:fs";
+import type { PacketSource } from "./packet-source.js";
+import type { ScenarioConfig, TraceTraffic } from "./scenario-config.js";
+import { validateScenarioConfig } from "./validate-config.js";
+
+/** Version of the trace file format. A reader refuses any other. */
+export const TRACE_FORMAT_VERSION = 1;
+
+/**
+ * First line of a trace: the format version and the complete configuration
+ * of the run that recorded it (seed, queue, failure schedule, stack…).
+ */
+export interface TraceHeader {
+  /** Format version ({@link TRACE_FORMAT_VERSION}). */
+  readonly rxsimTrace: number;
+  /** Always `"rxsim"`. */
+  readonly tool: "rxsim";
+  /** The recording run's configuration. */
+  readonly config: ScenarioConfig;
+}
+
+/** Where a recorded trace goes, one line at a time (no trailing newline). */
+export interface TraceSink {
+  /** Append one line. */
+  line(text: string): void;
+}
+
+/** A trace file being written; lines are buffered and written in chunks as the run makes them. */
+export interface TraceWriter extends TraceSink {
+  /** The file. */
+  readonly path: string;
+  /** Lines written so far. */
+  readonly lines: number;
+  /** Write what is buffered and close the file. Call it once the run returned. */
+  close(): void;
+}
+
+/** A trace file is not a readable rxsim trace. One line: file, line number, problem. */
+export class TraceError extends Error {
+  /** The trace file. */
+  readonly file: string;
+  /** 1-based line number of the problem (0 for the file as a whole). */
+  readonly lineNumber: number;
+
+  constructor(file: string, lineNumber: number, problem: string) {
+    super(`${file}${lineNumber > 0 ? `:${lineNumber}` : ""}: ${problem}`);
+    this.name = "TraceError";
+    this.file = file;
+    this.lineNumber = lineNumber;
+  }
+}
+
+const FLUSH_AT = 1 << 20;
+
+/** Create (or truncate) a trace file and return a writer for it. */
+export function createTraceWriter(path: string): TraceWriter {
+  const fd = openSync(path, "w");
+  let buffered = "";
+  let lines = 0;
+  let open = true;
+  const flush = () => {
+    if (buffered.length > 0) writeSync(fd, buffered);
+    buffered = "";
+  };
+  return {
+    path,
+    get lines() {
+      return lines;
+    },
+    line(text: string) {
+      if (!open) throw new Error(`trace ${path} is closed`);
+      buffered += `${text}\n`;
+      lines++;
+      if (buffered.length >= FLUSH_AT) flush();
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      flush();
+      closeSync(fd);
+    },
+  };
+}
+
+/** The header line of a trace for `config`. */
+export function formatTraceHeader(config: ScenarioConfig): string {
+  const header: TraceHeader = { rxsimTrace: TRACE_FORMAT_VERSION, tool: "rxsim", config };
+  return JSON.stringify(header);
+}
+
+/** One arrival line: `[timeNs,size,flags,holdNs]` (numbers print exactly and parse back to the same double). */
+export function formatTraceArrival(timeNs: number, size: number, flags: number, holdNs: number): string {
+  return `[${timeNs},${size},${flags},${holdNs}]`;
+}
+
+/** The last line: how many arrivals the trace holds, so a cut-off file is detected. */
+export function formatTraceEnd(arrivals: number): string {
+  return `{"end":${arrivals}}`;
+}
+
+/** Reads a file line by line with a fixed buffer (synchronous, bounded memory). */
+class LineReader {
+  lineNumber = 0;
+  private readonly fd: number;
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
+  private pending = "";
+  private lines: string[] = [];
+  private at = 0;
+  private eof = false;
+  private closed = false;
+
+  constructor(readonly path: string) {
+    try {
+      this.fd = openSync(path, "r");
+    } catch (e) {
+      throw new TraceError(path, 0, `cannot open the trace: ${(e as Error).message.split("\n")[0]}`);
+    }
+  }
+
+  /** The next line, or null at the end of the file. */
+  next(): string | null {
+    while (this.at === this.lines.length) {
+      if (this.eof) return null;
+      const n = readSync(this.fd, this.buf, 0, this.buf.length, null);
+      if (n === 0) {
+        this.eof = true;
+        this.lines = this.pending.length > 0 ? [this.pending] : [];
+        this.pending = "";
+      } else {
+        const parts = (this.pending + this.buf.toString("utf8", 0, n)).split("\n");
+        this.pending = parts.pop() as string;
+        this.lines = parts;
+      }
+      this.at = 0;
+    }
+    this.lineNumber++;
+    return this.lines[this.at++];
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
+
+function parseHeader(reader: LineReader): TraceHeader {
+  const path = reader.path;
+  const first = reader.next();
+  if (first === null) throw new TraceError(path, 1, "empty file: not an rxsim trace");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(first);
+  } catch {
+    throw new TraceError(path, 1, "not an rxsim trace: the first line is not a JSON header");
+  }
+  const h = parsed as Partial<TraceHeader> | null;
+  if (typeof h !== "object" || h === null || !("rxsimTrace" in h)) {
+    throw new TraceError(path, 1, "not an rxsim trace: the header has no rxsimTrace version");
+  }
+  if (h.rxsimTrace !== TRACE_FORMAT_VERSION) {
+    throw new TraceError(
+      path,
+      1,
+      `unsupported trace version ${JSON.stringify(h.rxsimTrace)}: this rxsim reads version ${TRACE_FORMAT_VERSION}`,
+    );
+  }
+  let config: ScenarioConfig;
+  try {
+    config = validateScenarioConfig(h.config);
+  } catch (e) {
+    throw new TraceError(path, 1, `the header's config is invalid: ${(e as Error).message}`);
+  }
+  return { rxsimTrace: TRACE_FORMAT_VERSION, tool: "rxsim", config };
+}
+
+/** Read and check a trace's header line only. @throws TraceError */
+export function readTraceHeader(path: string): TraceHeader {
+  const reader = new LineReader(path);
+  try {
+    return parseHeader(reader);
+  } finally {
+    reader.close();
+  }
+}
+
+/** A trace read in full: the header and the number of arrivals, after checking every line. */
+export interface TraceSummary {
+  readonly header: TraceHeader;
+  /** Arrivals in the trace. */
+  readonly arrivals: number;
+}
+
+/** Read a whole trace (streaming, bounded memory), checking every line and the end count. @throws TraceError */
+export function readTrace(path: string): TraceSummary {
+  const source = new TraceSource(path, Number.MAX_SAFE_INTEGER);
+  try {
+    while (source.next()) {
+      // Each line is parsed and checked by next().
+    }
+    return { header: source.header, arrivals: source.arrivals };
+  } finally {
+    source.close();
+  }
+}
+
+/**
+ * Replays a trace's arrivals as a {@link PacketSource}: times, sizes, flags
+ * and holds exactly as recorded, streamed from the file.
+ */
+export class TraceSource implements PacketSource {
+  timeNs = 0;
+  size = 0;
+  flags = 0;
+  holdNs = 0;
+  readonly total: number;
+  readonly allImmediate = false;
+  readonly header: TraceHeader;
+  /** Arrivals read so far. */
+  arrivals = 0;
+  private readonly reader: LineReader;
+  private done = false;
+
+  /** @param limit - stop after this many arrivals (the run's `packets`). */
+  constructor(path: string, limit: number) {
+    this.reader = new LineReader(path);
+    try {
+      this.header = parseHeader(this.reader);
+    } catch (e) {
+      this.reader.close();
+      throw e;
+    }
+    this.total = Math.min(limit, this.header.config.packets);
+  }
+
+  next(): boolean {
+    if (this.done) return false;
+    const reader = this.reader;
+    const path = reader.path;
+    const atLimit = this.arrivals >= this.total;
+    if (atLimit && this.total < this.header.config.packets) {
+      // The run asked for fewer packets than were recorded: stop here.
+      this.done = true;
+      return false;
+    }
+    const line = reader.next();
+    if (line === null) {
+      this.done = true;
+      throw new TraceError(path, reader.lineNumber, `truncated trace: no end line after ${this.arrivals} arrivals`);
+    }
+    if (line.startsWith("{") || atLimit) {
+      let end: unknown;
+      try {
+        end = (JSON.parse(line) as { end?: unknown }).end;
+      } catch {
+        end = undefined;
+      }
+      if (end !== this.arrivals) {
+        throw new TraceError(
+          path,
+          reader.lineNumber,
+          `corrupt trace: end line says ${JSON.stringify(end)} arrivals, ${this.arrivals} were read`,
+        );
+      }
+      this.done = true;
+      return false;
+    }
+    const fields =
+      line.length > 2 && line[0] === "[" && line[line.length - 1] === "]" ? line.slice(1, -1).split(",") : [];
+    const t = Number(fields[0]);
+    const size = Number(fields[1]);
+    const flags = Number(fields[2]);
+    const hold = Number(fields[3]);
+    if (
+      fields.length !== 4 ||
+      !(t >= this.timeNs) ||
+      !Number.isInteger(size) ||
+      size < 0 ||
+      !Number.isInteger(flags) ||
+      !Number.isFinite(hold) ||
+      hold < -2
+    ) {
+      throw new TraceError(
+        path,
+        reader.lineNumber,
+        `corrupt arrival ${JSON.stringify(line.slice(0, 60))}: expected [timeNs,size,flags,holdNs] with time never decreasing`,
+      );
+    }
+    this.timeNs = t;
+    this.size = size;
+    this.flags = flags;
+    this.holdNs = hold;
+    this.arrivals++;
+    return true;
+  }
+
+  close(): void {
+    this.reader.close();
+  }
+}
+
+/** Open the packet source of a `{ kind: "trace" }` traffic config. */
+export function openTraceSource(config: ScenarioConfig, traffic: TraceTraffic): TraceSource {
+  return new TraceSource(traffic.path, config.packets);
+}
