@@ -1,4 +1,4 @@
-import { createScriptedQueue, describeStrategyConformance } from "@rxsim/core/testing";
+import { createScriptedQueue, describeStrategyConformance, idsPostedAfterTwoCompletions } from "@rxsim/core/testing";
 import { describe, expect, it } from "vitest";
 import { createIdlePageStrategy } from "./idle-page-strategy.js";
 
@@ -28,5 +28,11 @@ describe("idle-page strategy", () => {
     sq.drain();
     expect(sq.pages.allocs - atStart).toBe(40);
     expect(sq.finish()).toEqual([]);
+  });
+});
+
+describe("idle-page strategy: buffer ids", () => {
+  it("hands out the id completed last first (core's BufferIdTable in LIFO order)", () => {
+    expect(idsPostedAfterTwoCompletions(createIdlePageStrategy())).toEqual([1, 0]);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  BufferIdTable,
   CompletionKind,
   CompletionResult,
   NO_PAGE,
@@ -41,8 +42,8 @@ class IdlePageStrategy implements RxStrategy {
   readonly copybreak: number;
   private readonly env: RxStrategyEnv;
   private readonly scan: number;
-  private readonly pageOf: Int32Array;
-  private readonly freeIds: number[] = [];
+  // Page per buffer id, free ids in a LIFO stack: core's bookkeeping, allocation-free.
+  private readonly ids: BufferIdTable;
   private readonly spares: number[] = [];
   private reused = 0;
   private allocated = 0;
@@ -51,8 +52,7 @@ class IdlePageStrategy implements RxStrategy {
     this.env = env;
     this.scan = scan;
     this.copybreak = env.config.copybreak;
-    this.pageOf = new Int32Array(env.config.bufqSlots).fill(NONE);
-    for (let id = env.config.bufqSlots - 1; id >= 0; id--) this.freeIds.push(id);
+    this.ids = new BufferIdTable(env.config.bufqSlots, "lifo");
   }
 
   private takeSpare(): number {
@@ -70,15 +70,14 @@ class IdlePageStrategy implements RxStrategy {
 
   refill(max: number): number {
     let posted = 0;
-    while (posted < max && this.freeIds.length > 0) {
+    while (posted < max && this.ids.free > 0) {
       let page = this.takeSpare();
       if (page === NONE) {
         page = this.env.pages.alloc();
         if (page === NO_PAGE) break;
         this.allocated++;
       }
-      const id = this.freeIds.pop() as number;
-      this.pageOf[id] = page;
+      const id = this.ids.take(page, 0);
       this.env.post(id, page, 0, this.env.config.bufferSize);
       posted++;
     }
@@ -86,10 +85,8 @@ class IdlePageStrategy implements RxStrategy {
   }
 
   complete(bufId: number, kind: CompletionKind): CompletionResult {
-    if (bufId < 0 || bufId >= this.pageOf.length || this.pageOf[bufId] === NONE) return CompletionResult.Rejected;
-    const page = this.pageOf[bufId];
-    this.pageOf[bufId] = NONE;
-    this.freeIds.push(bufId);
+    const page = this.ids.reclaim(bufId);
+    if (page === NO_PAGE) return CompletionResult.Rejected;
     // The skb takes the allocation's reference; the driver keeps one of its own to reuse the page later.
     if (kind === CompletionKind.Fragment) this.env.pages.get(page);
     this.spares.push(page);
@@ -97,10 +94,7 @@ class IdlePageStrategy implements RxStrategy {
   }
 
   teardown(): void {
-    for (let id = 0; id < this.pageOf.length; id++) {
-      if (this.pageOf[id] !== NONE) this.env.pages.put(this.pageOf[id]);
-      this.pageOf[id] = NONE;
-    }
+    this.ids.releaseAll((_id, page) => this.env.pages.put(page));
     for (const page of this.spares) this.env.pages.put(page);
     this.spares.length = 0;
   }

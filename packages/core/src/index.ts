@@ -1,3 +1,4 @@
+export { type BufferIdOrder, BufferIdTable } from "./buffer-ids.js";
 export {
   type CheckerOptions,
   InvariantChecker,
@@ -53,3 +54,10 @@ export {
   type RxStrategyEnv,
   type RxStrategyFactory,
 } from "./strategy.js";
+export {
+  type BufferSizes,
+  checkIntegerOption,
+  checkQueueDefaultOption,
+  type QueueDefault,
+  resolveBufferSizes,
+} from "./strategy-options.js";

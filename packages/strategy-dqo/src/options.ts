@@ -1,4 +1,4 @@
-import type { RxQueueConfig } from "@rxsim/core";
+import { checkIntegerOption, checkQueueDefaultOption, type RxQueueConfig } from "@rxsim/core";
 import { DEFAULT_SCAN_LIMIT, DEFAULT_STATE_MULTIPLIER, MAX_BUF_STATES } from "./constants.js";
 
 /**
@@ -68,9 +68,7 @@ export interface DqoGeometry {
 }
 
 function checkInt(key: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`dqo: ${key} must be an integer in [${min}, ${max}], got ${value}`);
-  }
+  checkIntegerOption("dqo", key, value, min, max);
 }
 
 /** True for 1, 2, 4, 8, … */
@@ -98,7 +96,7 @@ export function resolveDqoOptions(options: DqoOptions = {}): ResolvedDqoOptions 
   };
   checkInt("scanLimit", resolved.scanLimit, 0, MAX_BUF_STATES);
   checkInt("stateMultiplier", resolved.stateMultiplier, 1, MAX_BUF_STATES);
-  if (resolved.copybreak !== "queue") checkInt("copybreak", resolved.copybreak, 0, 65535);
+  checkQueueDefaultOption("dqo", "copybreak", resolved.copybreak, 0, 65535);
   // The largest page rxsim models; the exact bound is checked against the queue's page size at create().
   if (resolved.bufferSize !== "queue") checkBufferSize(resolved.bufferSize, 65536);
   return Object.freeze(resolved);

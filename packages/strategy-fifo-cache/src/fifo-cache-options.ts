@@ -1,3 +1,5 @@
+import { checkQueueDefaultOption } from "@rxsim/core";
+
 /**
  * mlx5's `MLX5E_CACHE_SIZE` in the 4.x–5.x trees: `4 * roundup_pow_of_two(MLX5E_CACHE_UNIT)`,
  * where the unit is the larger of the pages per striding-RQ WQE (64 with 4 KiB pages) and
@@ -40,13 +42,7 @@ export function resolveFifoCacheOptions(options: FifoCacheOptions = {}): Resolve
   if (!Number.isInteger(c) || c < 2 || c > 1 << 16 || (c & (c - 1)) !== 0) {
     throw new RangeError(`fifo-cache: cacheSize must be a power of two in [2, 65536], got ${c}`);
   }
-  const b = r.bufferSize;
-  if (b !== "queue" && (!Number.isInteger(b) || b < 1 || b > 65536)) {
-    throw new RangeError(`fifo-cache: bufferSize must be an integer in [1, 65536], got ${b}`);
-  }
-  const cb = r.copybreak;
-  if (cb !== "queue" && (!Number.isInteger(cb) || cb < 0 || cb > 65535)) {
-    throw new RangeError(`fifo-cache: copybreak must be an integer in [0, 65535], got ${cb}`);
-  }
+  checkQueueDefaultOption("fifo-cache", "bufferSize", r.bufferSize, 1, 65536);
+  checkQueueDefaultOption("fifo-cache", "copybreak", r.copybreak, 0, 65535);
   return r;
 }

@@ -1,4 +1,9 @@
-import { createScriptedQueue, describeStrategyConformance, type ScriptedQueue } from "@rxsim/core/testing";
+import {
+  createScriptedQueue,
+  describeStrategyConformance,
+  idsPostedAfterTwoCompletions,
+  type ScriptedQueue,
+} from "@rxsim/core/testing";
 import { describe, expect, it } from "vitest";
 import type { FifoCacheOptions } from "./fifo-cache-options.js";
 import { createFifoCacheStrategy } from "./fifo-cache-strategy.js";
@@ -138,5 +143,11 @@ describe("fifo-cache strategy", () => {
       /fifo-cache: bufferSize must be an integer in \[1, 4096\], got 8192/,
     );
     expect(createFifoCacheStrategy().options).toEqual({ cacheSize: 256, bufferSize: "queue", copybreak: "queue" });
+  });
+});
+
+describe("fifo-cache strategy: buffer ids", () => {
+  it("hands out the id completed last first (a LIFO stack of free ids)", () => {
+    expect(idsPostedAfterTwoCompletions(createFifoCacheStrategy())).toEqual([1, 0]);
   });
 });

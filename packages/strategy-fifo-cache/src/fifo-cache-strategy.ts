@@ -1,4 +1,5 @@
 import {
+  BufferIdTable,
   CompletionKind,
   CompletionResult,
   NO_PAGE,
@@ -6,11 +7,10 @@ import {
   type RxStrategy,
   type RxStrategyEnv,
   type RxStrategyFactory,
+  resolveBufferSizes,
 } from "@rxsim/core";
 import { type FifoCacheOptions, type ResolvedFifoCacheOptions, resolveFifoCacheOptions } from "./fifo-cache-options.js";
 import { FifoPageCache } from "./page-cache.js";
-
-const NONE = -1;
 
 /**
  * The older mlx5 receive path (linked-list RQ, one page per WQE) with its
@@ -39,28 +39,18 @@ class FifoCacheStrategy implements RxStrategy {
   private readonly bufferSize: number;
 
   // The page of each outstanding buffer id (the WQE's `mlx5e_dma_info`); free ids form a LIFO stack.
-  private readonly bufPage: Int32Array;
-  private readonly freeIds: Int32Array;
-  private freeTop: number;
+  private readonly ids: BufferIdTable;
 
   private rxBufAllocFail = 0;
   private pagesAllocated = 0;
-  private invalidBufId = 0;
 
   constructor(env: RxStrategyEnv, o: ResolvedFifoCacheOptions) {
     this.env = env;
-    const pageSize = env.config.pageSize;
-    this.bufferSize = o.bufferSize === "queue" ? env.config.bufferSize : o.bufferSize;
-    if (this.bufferSize > pageSize) {
-      throw new RangeError(`fifo-cache: bufferSize must be an integer in [1, ${pageSize}], got ${this.bufferSize}`);
-    }
-    this.copybreak = o.copybreak === "queue" ? env.config.copybreak : o.copybreak;
+    const sizes = resolveBufferSizes("fifo-cache", o, env.config, 1);
+    this.bufferSize = sizes.bufferSize;
+    this.copybreak = sizes.copybreak;
     this.cache = new FifoPageCache(o.cacheSize);
-    const ids = env.config.bufqSlots;
-    this.bufPage = new Int32Array(ids).fill(NONE);
-    this.freeIds = new Int32Array(ids);
-    for (let i = 0; i < ids; i++) this.freeIds[i] = ids - 1 - i;
-    this.freeTop = ids;
+    this.ids = new BufferIdTable(env.config.bufqSlots, "lifo");
   }
 
   /**
@@ -71,9 +61,10 @@ class FifoCacheStrategy implements RxStrategy {
   refill(max: number): number {
     const env = this.env;
     const pages = env.pages;
+    const ids = this.ids;
     const len = this.bufferSize;
     let posted = 0;
-    while (posted < max && this.freeTop > 0) {
+    while (posted < max && ids.free > 0) {
       let page = this.cache.get(pages);
       const reused = page !== NO_PAGE;
       if (!reused) {
@@ -84,8 +75,8 @@ class FifoCacheStrategy implements RxStrategy {
         }
         this.pagesAllocated++;
       }
-      const id = this.freeIds[--this.freeTop];
-      this.bufPage[id] = page;
+      // One page per buffer: the offset is always 0.
+      const id = ids.take(page, 0);
       if (env.log !== null) env.log.line(`D post ${id} page=${page} len=${len} ${reused ? "reuse" : "new"}`);
       env.post(id, page, 0, len);
       posted++;
@@ -99,13 +90,8 @@ class FifoCacheStrategy implements RxStrategy {
    * driver's reference goes to the cache (`mlx5e_page_release` with recycle).
    */
   complete(bufId: number, kind: CompletionKind, _bytes: number): CompletionResult {
-    if (bufId < 0 || bufId >= this.bufPage.length || this.bufPage[bufId] === NONE) {
-      this.invalidBufId++;
-      return CompletionResult.Rejected;
-    }
-    const page = this.bufPage[bufId];
-    this.bufPage[bufId] = NONE;
-    this.freeIds[this.freeTop++] = bufId;
+    const page = this.ids.reclaim(bufId);
+    if (page === NO_PAGE) return CompletionResult.Rejected;
     if (kind === CompletionKind.Fragment) this.env.pages.get(page);
     this.release(page);
     return CompletionResult.Accepted;
@@ -127,13 +113,7 @@ class FifoCacheStrategy implements RxStrategy {
    * without recycling. Pages skbs still hold are freed when the stack lets go.
    */
   teardown(): void {
-    for (let id = 0; id < this.bufPage.length; id++) {
-      const page = this.bufPage[id];
-      if (page === NONE) continue;
-      this.bufPage[id] = NONE;
-      this.freeIds[this.freeTop++] = id;
-      this.release(page);
-    }
+    this.ids.releaseAll((_id, page) => this.release(page));
     const pages = this.env.pages;
     for (let page = this.cache.shift(); page !== NO_PAGE; page = this.cache.shift()) pages.put(page);
   }
@@ -149,7 +129,7 @@ class FifoCacheStrategy implements RxStrategy {
       rx_buf_alloc_fail: this.rxBufAllocFail,
       pages_allocated: this.pagesAllocated,
       cache_count: c.count,
-      invalid_buf_id: this.invalidBufId,
+      invalid_buf_id: this.ids.rejected,
     };
   }
 }

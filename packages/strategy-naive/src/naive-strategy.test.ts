@@ -1,4 +1,4 @@
-import { createScriptedQueue, describeStrategyConformance } from "@rxsim/core/testing";
+import { createScriptedQueue, describeStrategyConformance, idsPostedAfterTwoCompletions } from "@rxsim/core/testing";
 import { describe, expect, it } from "vitest";
 import { createNaiveStrategy } from "./naive-strategy.js";
 
@@ -60,5 +60,11 @@ describe("naive strategy", () => {
       /naive: bufferSize must be an integer in \[1, 4096\], got 9000/,
     );
     sq.finish();
+  });
+});
+
+describe("naive strategy: buffer ids", () => {
+  it("hands out the id completed last first (a LIFO stack of free ids)", () => {
+    expect(idsPostedAfterTwoCompletions(createNaiveStrategy())).toEqual([1, 0]);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  BufferIdTable,
   CompletionKind,
   CompletionResult,
   NO_PAGE,
@@ -6,6 +7,7 @@ import {
   type RxStrategy,
   type RxStrategyEnv,
   type RxStrategyFactory,
+  resolveBufferSizes,
 } from "@rxsim/core";
 
 /** Options of {@link createNaiveStrategy}. */
@@ -58,11 +60,8 @@ class NaiveStrategy implements RxStrategy {
   private readonly bufferSize: number;
   private readonly piecesPerPage: number;
 
-  // Buffer ids index these arrays; free ids form a LIFO stack.
-  private readonly bufPage: Int32Array;
-  private readonly bufOff: Int32Array;
-  private readonly freeIds: Int32Array;
-  private freeTop: number;
+  // Page and offset per buffer id; free ids form a LIFO stack.
+  private readonly ids: BufferIdTable;
 
   // The page being carved (split mode) and its next piece.
   private carvePage = NONE;
@@ -72,32 +71,24 @@ class NaiveStrategy implements RxStrategy {
   private pagesAllocated = 0;
   private buffersPosted = 0;
   private buffersDropped = 0;
-  private invalidBufId = 0;
 
   constructor(env: RxStrategyEnv, o: ResolvedNaiveOptions) {
     this.env = env;
     this.name = o.splitPages ? "naive-split" : "naive";
-    const pageSize = env.config.pageSize;
-    this.bufferSize = o.bufferSize === "queue" ? env.config.bufferSize : o.bufferSize;
-    if (!Number.isInteger(this.bufferSize) || this.bufferSize < 1 || this.bufferSize > pageSize) {
-      throw new RangeError(`naive: bufferSize must be an integer in [1, ${pageSize}], got ${this.bufferSize}`);
-    }
-    this.copybreak = o.copybreak === "queue" ? env.config.copybreak : o.copybreak;
-    this.piecesPerPage = o.splitPages ? Math.floor(pageSize / this.bufferSize) : 1;
+    const sizes = resolveBufferSizes("naive", o, env.config, 1);
+    this.bufferSize = sizes.bufferSize;
+    this.copybreak = sizes.copybreak;
+    this.piecesPerPage = o.splitPages ? Math.floor(env.config.pageSize / this.bufferSize) : 1;
     // At most bufq slots - 1 buffers are ever outstanding.
-    const ids = env.config.bufqSlots;
-    this.bufPage = new Int32Array(ids).fill(NONE);
-    this.bufOff = new Int32Array(ids);
-    this.freeIds = new Int32Array(ids);
-    for (let i = 0; i < ids; i++) this.freeIds[i] = ids - 1 - i;
-    this.freeTop = ids;
+    this.ids = new BufferIdTable(env.config.bufqSlots, "lifo");
   }
 
   refill(max: number): number {
     const env = this.env;
     const pages = env.pages;
+    const ids = this.ids;
     let posted = 0;
-    while (posted < max && this.freeTop > 0) {
+    while (posted < max && ids.free > 0) {
       if (this.carvePage === NONE) {
         const page = pages.alloc();
         if (page === NO_PAGE) {
@@ -113,9 +104,7 @@ class NaiveStrategy implements RxStrategy {
       const page = this.carvePage;
       const offset = this.carveNext * this.bufferSize;
       if (++this.carveNext === this.piecesPerPage) this.carvePage = NONE;
-      const id = this.freeIds[--this.freeTop];
-      this.bufPage[id] = page;
-      this.bufOff[id] = offset;
+      const id = ids.take(page, offset);
       if (env.log) env.log.line(`D post ${id} page=${page} off=${offset} len=${this.bufferSize} new`);
       env.post(id, page, offset, this.bufferSize);
       posted++;
@@ -125,13 +114,8 @@ class NaiveStrategy implements RxStrategy {
   }
 
   complete(bufId: number, kind: CompletionKind, _bytes: number): CompletionResult {
-    if (bufId < 0 || bufId >= this.bufPage.length || this.bufPage[bufId] === NONE) {
-      this.invalidBufId++;
-      return CompletionResult.Rejected;
-    }
-    const page = this.bufPage[bufId];
-    this.bufPage[bufId] = NONE;
-    this.freeIds[this.freeTop++] = bufId;
+    const page = this.ids.reclaim(bufId);
+    if (page === NO_PAGE) return CompletionResult.Rejected;
     if (kind !== CompletionKind.Fragment) {
       // Nothing went up with a page reference: drop the buffer's own.
       this.buffersDropped++;
@@ -143,12 +127,7 @@ class NaiveStrategy implements RxStrategy {
 
   teardown(): void {
     const pages = this.env.pages;
-    for (let id = 0; id < this.bufPage.length; id++) {
-      if (this.bufPage[id] !== NONE) {
-        pages.put(this.bufPage[id]);
-        this.bufPage[id] = NONE;
-      }
-    }
+    this.ids.releaseAll((_id, page) => pages.put(page));
     if (this.carvePage !== NONE) {
       // Pieces never posted still hold their references.
       pages.sub(this.carvePage, this.piecesPerPage - this.carveNext);
@@ -162,7 +141,7 @@ class NaiveStrategy implements RxStrategy {
       pages_allocated: this.pagesAllocated,
       buffers_posted: this.buffersPosted,
       buffers_dropped: this.buffersDropped,
-      invalid_buf_id: this.invalidBufId,
+      invalid_buf_id: this.ids.rejected,
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { RxQueueConfig } from "@rxsim/core";
+import { checkQueueDefaultOption, type RxQueueConfig, resolveBufferSizes } from "@rxsim/core";
 
 /**
  * Options of {@link createOracleStrategy}. Every option is optional.
@@ -37,30 +37,23 @@ export interface OracleGeometry {
   readonly copybreak: number;
 }
 
-function checkInt(key: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`oracle: ${key} must be an integer in [${min}, ${max}], got ${value}`);
-  }
-}
-
 /** Fill the defaults that do not depend on the queue and validate what can be validated without it. */
 export function resolveOracleOptions(options: OracleOptions = {}): ResolvedOracleOptions {
   const bufferSize = options.bufferSize ?? "queue";
-  if (bufferSize !== "queue") checkInt("bufferSize", bufferSize, 64, 65536);
+  checkQueueDefaultOption("oracle", "bufferSize", bufferSize, 64, 65536);
   const copybreak = options.copybreak ?? "queue";
-  if (copybreak !== "queue") checkInt("copybreak", copybreak, 0, 65535);
+  checkQueueDefaultOption("oracle", "copybreak", copybreak, 0, 65535);
   return Object.freeze({ bufferSize, copybreak });
 }
 
 /** Combine the options with the queue configuration. Throws when the buffer does not fit the page. */
 export function oracleGeometry(o: ResolvedOracleOptions, config: RxQueueConfig): OracleGeometry {
   const pageSize = config.pageSize;
-  const bufferSize = o.bufferSize === "queue" ? config.bufferSize : o.bufferSize;
-  checkInt("bufferSize", bufferSize, 64, pageSize);
+  const { bufferSize, copybreak } = resolveBufferSizes("oracle", o, config, 64);
   return {
     pageSize,
     bufferSize,
     piecesPerPage: Math.floor(pageSize / bufferSize),
-    copybreak: o.copybreak === "queue" ? config.copybreak : o.copybreak,
+    copybreak,
   };
 }

@@ -1,13 +1,10 @@
+import { COMPL_EOP, CompletionKind, CompletionResult, type RxQueueConfig, replayDecisionLog } from "@rxsim/core";
 import {
-  COMPL_EOP,
-  CompletionKind,
-  CompletionResult,
-  createMemoryLogSink,
-  formatDecisionLogHeader,
-  type RxQueueConfig,
-  replayDecisionLog,
-} from "@rxsim/core";
-import { createScriptedQueue, type ScriptedQueue } from "@rxsim/core/testing";
+  createScriptedQueue,
+  idsPostedAfterTwoCompletions,
+  recordDecisionLog,
+  type ScriptedQueue,
+} from "@rxsim/core/testing";
 import { describe, expect, it } from "vitest";
 import { createOracleStrategy, type OracleOptions } from "./index.js";
 
@@ -126,22 +123,14 @@ describe("oracle strategy", () => {
   });
 
   it("replays its decision log", () => {
-    const log = createMemoryLogSink();
-    const factory = createOracleStrategy();
-    const sq = createScriptedQueue({ factory, log, oooWindow: 4, config: { pageSize: 16384 } });
-    traffic(sq, 10, 50);
-    sq.finish();
-    const header = formatDecisionLogHeader({
-      strategy: factory.name,
-      options: factory.options,
-      config: sq.queue.config,
-      seed: 1,
-      stream: "strategy",
+    const text = recordDecisionLog(createOracleStrategy(), {
+      config: { pageSize: 16384 },
+      script: (sq) => traffic(sq, 10, 50),
     });
-    const outcome = replayDecisionLog([header, ...log.lines].join("\n"), createOracleStrategy());
+    const outcome = replayDecisionLog(text, createOracleStrategy());
     expect(outcome.mismatch).toBeUndefined();
     expect(outcome.ok).toBe(true);
-    expect(log.lines.some((l) => l.startsWith("D post") && l.endsWith(" reuse"))).toBe(true);
+    expect(text).toMatch(/^D post .* reuse$/m);
   });
 
   it("validates its options", () => {
@@ -178,5 +167,11 @@ describe("oracle strategy: buffer ids", () => {
     expect(sq.checker.violations).toBe(0);
     sq.queue.counters.rx_invalid_buf_id = 0;
     expect(sq.finish()).toEqual([]);
+  });
+});
+
+describe("oracle strategy: buffer id order", () => {
+  it("hands out the id completed last first (a LIFO stack of free ids)", () => {
+    expect(idsPostedAfterTwoCompletions(createOracleStrategy())).toEqual([1, 0]);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  BufferIdTable,
   CompletionKind,
   CompletionResult,
   NO_PAGE,
@@ -46,16 +47,13 @@ class OracleStrategy implements RxStrategy {
   private readonly g: OracleGeometry;
   private readonly map: PieceMap;
 
-  // Posted buffers: the global piece index per buffer id (NONE when free), and a LIFO stack of free ids.
-  private readonly idPiece: Int32Array;
-  private readonly freeIds: Int32Array;
-  private freeTop: number;
+  // Posted buffers: page and offset per buffer id, and a LIFO stack of free ids.
+  private readonly ids: BufferIdTable;
 
   private piecesReused = 0;
   private pagesAllocated = 0;
   private pagesFreed = 0;
   private rxBufAllocFail = 0;
-  private invalidBufId = 0;
 
   constructor(env: RxStrategyEnv, o: ResolvedOracleOptions) {
     this.env = env;
@@ -63,20 +61,17 @@ class OracleStrategy implements RxStrategy {
     this.copybreak = this.g.copybreak;
     this.map = new PieceMap(this.g.piecesPerPage);
     // At most bufq slots - 1 buffers are ever outstanding.
-    const ids = env.config.bufqSlots;
-    this.idPiece = new Int32Array(ids).fill(NONE);
-    this.freeIds = new Int32Array(ids);
-    for (let i = 0; i < ids; i++) this.freeIds[i] = ids - 1 - i;
-    this.freeTop = ids;
+    this.ids = new BufferIdTable(env.config.bufqSlots, "lifo");
   }
 
   refill(max: number): number {
     const env = this.env;
     const map = this.map;
+    const ids = this.ids;
     const p = this.g.piecesPerPage;
     const len = this.g.bufferSize;
     let posted = 0;
-    while (posted < max && this.freeTop > 0) {
+    while (posted < max && ids.free > 0) {
       let piece = map.take();
       if (piece === NONE) {
         // No piece is free on any page held: only now is a page allocated.
@@ -91,10 +86,9 @@ class OracleStrategy implements RxStrategy {
       }
       const fresh = map.firstUse(piece);
       if (!fresh) this.piecesReused++;
-      const id = this.freeIds[--this.freeTop];
-      this.idPiece[id] = piece;
       const page = Math.floor(piece / p);
       const offset = (piece - page * p) * len;
+      const id = ids.take(page, offset);
       if (env.log) env.log.line(`D post ${id} page=${page} off=${offset} len=${len} ${fresh ? "new" : "reuse"}`);
       env.post(id, page, offset, len);
       posted++;
@@ -103,22 +97,16 @@ class OracleStrategy implements RxStrategy {
   }
 
   complete(bufId: number, kind: CompletionKind, _bytes: number): CompletionResult {
-    if (!Number.isInteger(bufId) || bufId < 0 || bufId >= this.idPiece.length || this.idPiece[bufId] === NONE) {
-      this.invalidBufId++;
-      return CompletionResult.Rejected;
-    }
-    const piece = this.idPiece[bufId];
-    this.idPiece[bufId] = NONE;
-    this.freeIds[this.freeTop++] = bufId;
-    const p = this.g.piecesPerPage;
-    const page = Math.floor(piece / p);
+    const page = this.ids.reclaim(bufId);
+    if (page === NO_PAGE) return CompletionResult.Rejected;
     if (kind === CompletionKind.Fragment) {
       // The skb's reference: one honest atomic per fragment. The oracle bounds
       // pages, not atomics, so it needs no pre-paid bias.
       this.env.pages.get(page);
     } else {
-      // Copybreak, rx error, skb allocation failure: nothing holds the piece.
-      this.map.markFree(page, piece - page * p);
+      // Copybreak, rx error, skb allocation failure: nothing holds the piece
+      // (posted offsets are whole pieces, so the division is exact).
+      this.map.markFree(page, this.ids.offset(bufId) / this.g.bufferSize);
     }
     return CompletionResult.Accepted;
   }
@@ -137,7 +125,7 @@ class OracleStrategy implements RxStrategy {
       this.pagesFreed++;
     }
     this.map.clear();
-    this.idPiece.fill(NONE);
+    this.ids.releaseAll();
   }
 
   stats(): Readonly<Record<string, number>> {
@@ -147,7 +135,7 @@ class OracleStrategy implements RxStrategy {
       pages_freed: this.pagesFreed,
       free_pieces: this.map.freePieces,
       rx_buf_alloc_fail: this.rxBufAllocFail,
-      invalid_buf_id: this.invalidBufId,
+      invalid_buf_id: this.ids.rejected,
     };
   }
 }

@@ -1,6 +1,3 @@
-/** End of an index-linked list, or "no page". */
-export const NONE = -1;
-
 /**
  * `USHRT_MAX`: the Intel drivers stock a fresh page with this many references
  * in one atomic (`page_ref_add(page, USHRT_MAX - 1)` on top of the

@@ -1,4 +1,4 @@
-import type { RxQueueConfig } from "@rxsim/core";
+import { checkQueueDefaultOption, type RxQueueConfig, resolveBufferSizes } from "@rxsim/core";
 import { FLIP_PAGE_SIZE_LIMIT } from "./constants.js";
 
 /** How far the offset walks on pages of 8 KiB and more (see {@link PageFlipOptions.largePageStride}). */
@@ -66,18 +66,12 @@ export interface PageFlipGeometry {
   readonly copybreak: number;
 }
 
-function checkInt(key: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`page-flip: ${key} must be an integer in [${min}, ${max}], got ${value}`);
-  }
-}
-
 /** Fill the defaults that do not depend on the queue and validate what can be validated without it. */
 export function resolvePageFlipOptions(options: PageFlipOptions = {}): ResolvedPageFlipOptions {
   const bufferSize = options.bufferSize ?? "queue";
-  if (bufferSize !== "queue") checkInt("bufferSize", bufferSize, 64, 65536);
+  checkQueueDefaultOption("page-flip", "bufferSize", bufferSize, 64, 65536);
   const copybreak = options.copybreak ?? "queue";
-  if (copybreak !== "queue") checkInt("copybreak", copybreak, 0, 65535);
+  checkQueueDefaultOption("page-flip", "copybreak", copybreak, 0, 65535);
   const nonReusableFraction = options.nonReusableFraction ?? 0;
   if (!(nonReusableFraction >= 0 && nonReusableFraction <= 1)) {
     throw new RangeError(`page-flip: nonReusableFraction must be in [0, 1], got ${nonReusableFraction}`);
@@ -92,8 +86,7 @@ export function resolvePageFlipOptions(options: PageFlipOptions = {}): ResolvedP
 /** Combine the options with the queue configuration. Throws when the buffer does not fit the page. */
 export function pageFlipGeometry(o: ResolvedPageFlipOptions, config: RxQueueConfig): PageFlipGeometry {
   const pageSize = config.pageSize;
-  const bufferSize = o.bufferSize === "queue" ? config.bufferSize : o.bufferSize;
-  checkInt("bufferSize", bufferSize, 64, pageSize);
+  const { bufferSize, copybreak } = resolveBufferSizes("page-flip", o, config, 64);
   const halfPage = pageSize / 2;
   return {
     pageSize,
@@ -101,6 +94,6 @@ export function pageFlipGeometry(o: ResolvedPageFlipOptions, config: RxQueueConf
     flip: pageSize < FLIP_PAGE_SIZE_LIMIT && bufferSize <= halfPage,
     halfPage,
     lastOffset: pageSize - bufferSize,
-    copybreak: o.copybreak === "queue" ? config.copybreak : o.copybreak,
+    copybreak,
   };
 }

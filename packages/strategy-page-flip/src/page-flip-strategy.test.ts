@@ -3,17 +3,20 @@ import {
   CompletionKind,
   CompletionResult,
   createManualClock,
-  createMemoryLogSink,
   createPageTable,
   createRng,
-  formatDecisionLogHeader,
   InvariantChecker,
   type RxQueueConfig,
   type RxStrategyEnv,
   replayDecisionLog,
   resolveRxQueueConfig,
 } from "@rxsim/core";
-import { createScriptedQueue, type ScriptedQueue } from "@rxsim/core/testing";
+import {
+  createScriptedQueue,
+  idsPostedAfterTwoCompletions,
+  recordDecisionLog,
+  type ScriptedQueue,
+} from "@rxsim/core/testing";
 import { describe, expect, it } from "vitest";
 import { createPageFlipStrategy, type PageFlipOptions, USHRT_MAX } from "./index.js";
 
@@ -362,28 +365,22 @@ describe("page-flip: refill and teardown", () => {
   });
 
   it("replays its decision log", () => {
-    const log = createMemoryLogSink();
     const options = { nonReusableFraction: 0.3 };
-    const factory = createPageFlipStrategy(options);
-    const sq = createScriptedQueue({ factory, log, oooWindow: 4, config: { pageSize: 4096 } });
-    for (let round = 0; round < 12; round++) {
-      for (let i = 0; i < 30; i++) sq.receive(i % 9 === 0 ? 64 : 1500 + i * 100);
-      sq.drain();
-      while (sq.held.length > 20) sq.release(sq.rng.nextInt(sq.held.length));
-    }
-    sq.finish();
-    const header = formatDecisionLogHeader({
-      strategy: factory.name,
-      options: factory.options,
-      config: sq.queue.config,
-      seed: 1,
-      stream: "strategy",
+    const text = recordDecisionLog(createPageFlipStrategy(options), {
+      config: { pageSize: 4096 },
+      script: (sq) => {
+        for (let round = 0; round < 12; round++) {
+          for (let i = 0; i < 30; i++) sq.receive(i % 9 === 0 ? 64 : 1500 + i * 100);
+          sq.drain();
+          while (sq.held.length > 20) sq.release(sq.rng.nextInt(sq.held.length));
+        }
+      },
     });
-    const outcome = replayDecisionLog([header, ...log.lines].join("\n"), createPageFlipStrategy(options));
+    const outcome = replayDecisionLog(text, createPageFlipStrategy(options));
     expect(outcome.mismatch).toBeUndefined();
     expect(outcome.ok).toBe(true);
-    expect(log.lines.some((l) => l.startsWith("D drain"))).toBe(true);
-    expect(log.lines.some((l) => l.startsWith("D reuse"))).toBe(true);
+    expect(text).toMatch(/^D drain /m);
+    expect(text).toMatch(/^D reuse /m);
   });
 
   it("validates its options", () => {
@@ -392,5 +389,11 @@ describe("page-flip: refill and teardown", () => {
     expect(() => open({ pageSize: 4096 }, { bufferSize: 8192 })).toThrow(
       /page-flip: bufferSize must be an integer in \[64, 4096\], got 8192/,
     );
+  });
+});
+
+describe("page-flip strategy: buffer id order", () => {
+  it("hands out the id free the longest first (a FIFO of free ids, so ids follow ring slots)", () => {
+    expect(idsPostedAfterTwoCompletions(createPageFlipStrategy())).toEqual([7, 0]);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  BufferIdTable,
   CompletionKind,
   CompletionResult,
   NO_PAGE,
@@ -7,8 +8,7 @@ import {
   type RxStrategyEnv,
   type RxStrategyFactory,
 } from "@rxsim/core";
-import { BufferIds } from "./buffer-ids.js";
-import { NONE, USHRT_MAX } from "./constants.js";
+import { USHRT_MAX } from "./constants.js";
 import {
   type PageFlipGeometry,
   type PageFlipOptions,
@@ -48,7 +48,22 @@ class PageFlipStrategy implements RxStrategy {
   private readonly g: PageFlipGeometry;
   private readonly truesizeStride: boolean;
   private readonly nonReusableFraction: number;
-  private readonly ids: BufferIds;
+  /**
+   * The posted buffers' `rx_buffer_info`: page and `page_offset` per buffer id
+   * in the table, `pagecnt_bias` and `dev_page_is_reusable` (1 or 0) in the
+   * two arrays beside it.
+   *
+   * In ixgbe the buffer id is the descriptor slot. rxsim's device may complete
+   * out of order (gve DQO semantics), so the ring slot the driver refills next
+   * can belong to a buffer the device still holds. Ids therefore come from a
+   * FIFO of free ids, seeded 0, 1, 2, …: ids are handed out in ring order and
+   * come back in completion order, so with in-order completion (ixgbe's
+   * hardware) every buffer's id equals its ring slot, and with out-of-order
+   * completion no id is ever posted twice.
+   */
+  private readonly ids: BufferIdTable;
+  private readonly bias: Int32Array;
+  private readonly reusable: Uint8Array;
   private readonly ring: ReuseRing;
 
   // Counters, named after i40e's `page_*_count` and ixgbe's `alloc_rx_page_failed`.
@@ -58,7 +73,6 @@ class PageFlipStrategy implements RxStrategy {
   private busy = 0;
   private restock = 0;
   private rxBufAllocFail = 0;
-  private invalidBufId = 0;
 
   constructor(env: RxStrategyEnv, o: ResolvedPageFlipOptions) {
     this.env = env;
@@ -66,7 +80,9 @@ class PageFlipStrategy implements RxStrategy {
     this.copybreak = this.g.copybreak;
     this.truesizeStride = o.largePageStride === "truesize";
     this.nonReusableFraction = o.nonReusableFraction;
-    this.ids = new BufferIds(env.config.bufqSlots);
+    this.ids = new BufferIdTable(env.config.bufqSlots, "fifo");
+    this.bias = new Int32Array(env.config.bufqSlots);
+    this.reusable = new Uint8Array(env.config.bufqSlots);
     this.ring = new ReuseRing(env.config.bufqSlots);
   }
 
@@ -106,11 +122,9 @@ class PageFlipStrategy implements RxStrategy {
         reusable = f > 0 && env.rng.nextFloat() < f ? 0 : 1;
         this.alloc++;
       }
-      const id = ids.take();
-      ids.page[id] = page;
-      ids.offset[id] = offset;
-      ids.bias[id] = bias;
-      ids.reusable[id] = reusable;
+      const id = ids.take(page, offset);
+      this.bias[id] = bias;
+      this.reusable[id] = reusable;
       const len = this.g.bufferSize;
       if (env.log) env.log.line(`D post ${id} page=${page} off=${offset} len=${len} ${fresh ? "new" : "reuse"}`);
       env.post(id, page, offset, len);
@@ -121,15 +135,11 @@ class PageFlipStrategy implements RxStrategy {
 
   complete(bufId: number, kind: CompletionKind, bytes: number): CompletionResult {
     const ids = this.ids;
-    if (!ids.isOutstanding(bufId)) {
-      this.invalidBufId++;
-      return CompletionResult.Rejected;
-    }
-    const page = ids.page[bufId];
-    let offset = ids.offset[bufId];
-    let bias = ids.bias[bufId];
-    const reusable = ids.reusable[bufId];
-    ids.release(bufId);
+    const page = ids.reclaim(bufId);
+    if (page === NO_PAGE) return CompletionResult.Rejected;
+    let offset = ids.offset(bufId);
+    let bias = this.bias[bufId];
+    const reusable = this.reusable[bufId];
 
     let verdict: ReuseVerdict;
     if (kind === CompletionKind.Fragment) {
@@ -173,12 +183,8 @@ class PageFlipStrategy implements RxStrategy {
   /** `ixgbe_clean_rx_ring`: drain every page still owned by a slot, posted or waiting to be posted. */
   teardown(): void {
     const pages = this.env.pages;
-    const ids = this.ids;
-    for (let id = 0; id < ids.size; id++) {
-      if (ids.page[id] === NONE) continue;
-      pages.sub(ids.page[id], ids.bias[id]);
-      ids.release(id);
-    }
+    const bias = this.bias;
+    this.ids.releaseAll((id, page) => pages.sub(page, bias[id]));
     const ring = this.ring;
     while (ring.length > 0) {
       pages.sub(ring.page[ring.head], ring.bias[ring.head]);
@@ -194,7 +200,7 @@ class PageFlipStrategy implements RxStrategy {
       busy: this.busy,
       restock: this.restock,
       rx_buf_alloc_fail: this.rxBufAllocFail,
-      invalid_buf_id: this.invalidBufId,
+      invalid_buf_id: this.ids.rejected,
     };
   }
 }

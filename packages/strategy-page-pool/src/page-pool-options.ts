@@ -1,3 +1,5 @@
+import { checkIntegerOption, checkQueueDefaultOption } from "@rxsim/core";
+
 /** `PP_ALLOC_CACHE_SIZE`: slots in the per-queue lockless cache (`pool->alloc.cache`). */
 export const PP_ALLOC_CACHE_SIZE = 128;
 /** `PP_ALLOC_CACHE_REFILL`: pages moved from the ring per refill, and pages asked for per bulk allocation. */
@@ -40,9 +42,7 @@ export interface ResolvedPagePoolOptions {
 }
 
 function checkInt(name: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`page_pool: ${name} must be an integer in [${min}, ${max}], got ${value}`);
-  }
+  checkIntegerOption("page_pool", name, value, min, max);
 }
 
 /**
@@ -63,7 +63,7 @@ export function resolvePagePoolOptions(options: PagePoolOptions = {}): ResolvedP
   // Both land in the cache array, which must hold them (the kernel sizes both from the same array).
   checkInt("refillBatch", r.refillBatch, 1, r.cacheSize);
   checkInt("bulkAlloc", r.bulkAlloc, 1, r.cacheSize);
-  if (r.bufferSize !== "queue") checkInt("bufferSize", r.bufferSize, 1, 65536);
-  if (r.copybreak !== "queue") checkInt("copybreak", r.copybreak, 0, 65535);
+  checkQueueDefaultOption("page_pool", "bufferSize", r.bufferSize, 1, 65536);
+  checkQueueDefaultOption("page_pool", "copybreak", r.copybreak, 0, 65535);
   return r;
 }

@@ -1,4 +1,4 @@
-import { createScriptedQueue, describeStrategyConformance } from "@rxsim/core/testing";
+import { createScriptedQueue, describeStrategyConformance, idsPostedAfterTwoCompletions } from "@rxsim/core/testing";
 import { describe, expect, it } from "vitest";
 import { PP_FRAG_BIAS } from "./page-pool.js";
 import { createPagePoolStrategy } from "./page-pool-strategy.js";
@@ -134,5 +134,11 @@ describe("page_pool strategy", () => {
       bulkAlloc: 64,
       copybreak: "queue",
     });
+  });
+});
+
+describe("page_pool strategy: buffer ids", () => {
+  it("hands out the id completed last first (gve's LIFO free_buf_states)", () => {
+    expect(idsPostedAfterTwoCompletions(createPagePoolStrategy())).toEqual([1, 0]);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  BufferIdTable,
   CompletionKind,
   CompletionResult,
   NO_PAGE,
@@ -6,11 +7,10 @@ import {
   type RxStrategy,
   type RxStrategyEnv,
   type RxStrategyFactory,
+  resolveBufferSizes,
 } from "@rxsim/core";
 import { PagePool } from "./page-pool.js";
 import { type PagePoolOptions, type ResolvedPagePoolOptions, resolvePagePoolOptions } from "./page-pool-options.js";
-
-const NONE = -1;
 
 /**
  * gve DQO's receive path on the kernel page_pool (raw DMA addressing):
@@ -39,24 +39,18 @@ class PagePoolStrategy implements RxStrategy {
   private readonly bufferSize: number;
 
   // gve_rx_buf_state_dqo records indexed by buffer id; free ids form a LIFO list (free_buf_states).
-  private readonly bufPage: Int32Array;
-  private readonly bufOff: Int32Array;
-  private readonly freeIds: Int32Array;
-  private freeTop: number;
+  private readonly ids: BufferIdTable;
 
   private rxBufAllocFail = 0;
-  private invalidBufId = 0;
   // True while the driver itself puts a piece with allow_direct (gve_free_buffer).
   private directPut = false;
 
   constructor(env: RxStrategyEnv, o: ResolvedPagePoolOptions) {
     this.env = env;
+    const sizes = resolveBufferSizes("page_pool", o, env.config, 1);
+    this.bufferSize = sizes.bufferSize;
+    this.copybreak = sizes.copybreak;
     const pageSize = env.config.pageSize;
-    this.bufferSize = o.bufferSize === "queue" ? env.config.bufferSize : o.bufferSize;
-    if (!Number.isInteger(this.bufferSize) || this.bufferSize < 1 || this.bufferSize > pageSize) {
-      throw new RangeError(`page_pool: bufferSize must be an integer in [1, ${pageSize}], got ${this.bufferSize}`);
-    }
-    this.copybreak = o.copybreak === "queue" ? env.config.copybreak : o.copybreak;
     this.pool = new PagePool(
       env.pages,
       {
@@ -69,30 +63,24 @@ class PagePoolStrategy implements RxStrategy {
       env.log,
     );
     // Raw addressing: num_buf_states equals the buffer queue's slots.
-    const ids = env.config.bufqSlots;
-    this.bufPage = new Int32Array(ids).fill(NONE);
-    this.bufOff = new Int32Array(ids);
-    this.freeIds = new Int32Array(ids);
-    for (let i = 0; i < ids; i++) this.freeIds[i] = ids - 1 - i;
-    this.freeTop = ids;
+    this.ids = new BufferIdTable(env.config.bufqSlots, "lifo");
   }
 
   /** `gve_rx_post_buffers_dqo` with `gve_alloc_from_page_pool`; a failed allocation ends the refill. */
   refill(max: number): number {
     const env = this.env;
     const pool = this.pool;
+    const ids = this.ids;
     const len = this.bufferSize;
     let posted = 0;
-    while (posted < max && this.freeTop > 0) {
+    while (posted < max && ids.free > 0) {
       const page = pool.alloc(len);
       if (page === NO_PAGE) {
         this.rxBufAllocFail++;
         break;
       }
-      const id = this.freeIds[--this.freeTop];
       const offset = pool.offset;
-      this.bufPage[id] = page;
-      this.bufOff[id] = offset;
+      const id = ids.take(page, offset);
       if (env.log !== null) env.log.line(`D post ${id} page=${page} off=${offset} len=${len}`);
       env.post(id, page, offset, len);
       posted++;
@@ -107,13 +95,8 @@ class PagePoolStrategy implements RxStrategy {
    * direct recycling allowed (`gve_free_buffer` → `page_pool_put_full_netmem`).
    */
   complete(bufId: number, kind: CompletionKind, _bytes: number): CompletionResult {
-    if (bufId < 0 || bufId >= this.bufPage.length || this.bufPage[bufId] === NONE) {
-      this.invalidBufId++;
-      return CompletionResult.Rejected;
-    }
-    const page = this.bufPage[bufId];
-    this.bufPage[bufId] = NONE;
-    this.freeIds[this.freeTop++] = bufId;
+    const page = this.ids.reclaim(bufId);
+    if (page === NO_PAGE) return CompletionResult.Rejected;
     if (kind !== CompletionKind.Fragment) {
       // gve passes allow_direct = true: NAPI owns the pool here, whatever context the page table reports.
       this.directPut = true;
@@ -139,13 +122,7 @@ class PagePoolStrategy implements RxStrategy {
    */
   teardown(): void {
     const pages = this.env.pages;
-    for (let id = 0; id < this.bufPage.length; id++) {
-      const page = this.bufPage[id];
-      if (page === NONE) continue;
-      this.bufPage[id] = NONE;
-      this.freeIds[this.freeTop++] = id;
-      pages.put(page);
-    }
+    this.ids.releaseAll((_id, page) => pages.put(page));
     this.pool.destroy();
   }
 
@@ -170,7 +147,7 @@ class PagePoolStrategy implements RxStrategy {
       cache_count: p.cached,
       ring_count: p.ringed,
       rx_buf_alloc_fail: this.rxBufAllocFail,
-      invalid_buf_id: this.invalidBufId,
+      invalid_buf_id: this.ids.rejected,
     };
   }
 }
