@@ -1,11 +1,11 @@
 // Small helpers shared by the repository scripts.
 import { spawnSync } from "node:child_process";
 
-/** The pnpm that runs this script (pnpm sets npm_execpath), or pnpm from PATH. */
+/** The pnpm that runs this script (pnpm sets npm_execpath), or the pinned pnpm through npx. */
 export function pnpmCommand() {
   const exec = process.env.npm_execpath;
   if (exec && /pnpm/.test(exec)) return [process.execPath, exec];
-  return ["pnpm"];
+  return ["npx", "-y", "pnpm@10.34.9"];
 }
 
 /** Run a command with inherited output; exit with its code when it fails. */

@@ -4,7 +4,10 @@ import {
   fsyncSync,
   openSync,
   readFileSync,
+  realpathSync,
   renameSync,
+  rmSync,
+  statSync,
   truncateSync,
   writeFileSync,
   writeSync,
@@ -75,9 +78,34 @@ export function appendRecord(path: string, record: unknown): void {
   }
 }
 
-/** Replace a file's content atomically (write a sibling, then rename over it). */
+/**
+ * Replace a file's content whole or not at all: write a sibling, flush it to
+ * disk, then rename it over the file, so a crash at any moment leaves either
+ * the old file or the complete new one, never a part. A symlink is followed
+ * (its target is replaced); a target that is not a regular file (a device,
+ * a pipe such as `/dev/stdout`) cannot be renamed over and is written directly.
+ */
 export function writeFileAtomic(path: string, content: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
+  let target = path;
+  if (existsSync(path)) {
+    target = realpathSync(path);
+    if (!statSync(target).isFile()) {
+      writeFileSync(target, content);
+      return;
+    }
+  }
+  const tmp = `${target}.tmp-${process.pid}`;
+  const fd = openSync(tmp, "w");
+  try {
+    try {
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, target);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
 }

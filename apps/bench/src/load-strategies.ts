@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describeFactoryProblem, type RxStrategyFactory } from "@rxsim/core";
 import { CliError } from "./errors.js";
@@ -31,6 +32,26 @@ function factoryFromModule(spec: string, mod: Record<string, unknown>): RxStrate
   return value as RxStrategyFactory;
 }
 
+/**
+ * Import a module; a package name that is not installed beside rxsim is
+ * looked up from the working directory too (rxsim run through npx, the
+ * strategy package installed in the user's project).
+ */
+async function importFrom(url: string, spec: string, cwd: string): Promise<unknown> {
+  try {
+    return await import(url);
+  } catch (error) {
+    if (looksLikePath(spec) || (error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    let resolved: string;
+    try {
+      resolved = createRequire(join(cwd, "package.json")).resolve(spec);
+    } catch {
+      throw error;
+    }
+    return import(pathToFileURL(resolved).href);
+  }
+}
+
 /** Load one strategy by built-in name, file path or package name. */
 export async function loadStrategy(spec: string, cwd = process.cwd()): Promise<RxStrategyFactory> {
   const builtin = BUILTIN_STRATEGIES[spec];
@@ -45,7 +66,7 @@ export async function loadStrategy(spec: string, cwd = process.cwd()): Promise<R
   }
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(url)) as Record<string, unknown>;
+    mod = (await importFrom(url, spec, cwd)) as Record<string, unknown>;
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === "ERR_MODULE_NOT_FOUND" || code === "ERR_UNSUPPORTED_DIR_IMPORT") {

@@ -5,6 +5,7 @@ import { compareCommand } from "./commands/compare.js";
 import { perfCommand } from "./commands/perf.js";
 import { replayCommand } from "./commands/replay.js";
 import { reportCommand } from "./commands/report.js";
+import { resultsCommand } from "./commands/results.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { CliError, ExitCode, oneLine } from "./errors.js";
 
@@ -75,6 +76,14 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
     .description("write a self-contained HTML report of a compare --json file or a sweep .jsonl file")
     .option("--out <file.html>", "the report", "report.html")
     .action((file, flags) => run(reportCommand(file, flags)));
+
+  program
+    .command("results")
+    .description("every strategy on every catalog scenario, as Markdown (docs/results.md)")
+    .option("--out <file.md>", "the Markdown file", "docs/results.md")
+    .option("--packets <n>", "packets per scenario (default: each scenario's own)")
+    .option("--strategies <list>", "comma-separated names, files or packages (default: every built-in)")
+    .action((flags) => run(resultsCommand(flags)));
 
   program
     .command("perf")

@@ -19,6 +19,7 @@ export const METRIC_ROWS: readonly MetricRow[] = [
   { label: "packets delivered", key: "packetsDelivered", get: (m) => m.packetsDelivered, digits: 0 },
   { label: "dropped: no buffer", key: "packetsDropped", get: (m) => m.packetsDropped, digits: 0 },
   { label: "dropped: rx_error / bad id", key: "packetsDroppedRxError", get: (m) => m.packetsDroppedRxError, digits: 0 },
+  { label: "bogus completions (device)", key: "bogusCompletions", get: (m) => m.bogusCompletions, digits: 0 },
   { label: "dropped: skb alloc", key: "packetsDroppedSkbAlloc", get: (m) => m.packetsDroppedSkbAlloc, digits: 0 },
   { label: "copybreak packets", key: "copybreakPackets", get: (m) => m.copybreakPackets, digits: 0 },
   { label: "page allocations", key: "pageAllocs", get: (m) => m.pageAllocs, digits: 0 },
@@ -33,6 +34,19 @@ export const METRIC_ROWS: readonly MetricRow[] = [
   { label: "mean resident pages", key: "meanResidentPages", get: (m) => m.meanResidentPages, digits: 1 },
   { label: "buffers posted", key: "buffersPosted", get: (m) => m.buffersPosted, digits: 0 },
   { label: "stall time (ms)", key: "stallMs", get: (m) => m.stallNs / 1e6, digits: 3 },
+  {
+    label: "first stall at (ms)",
+    key: "stallStartMs",
+    get: (m) => (m.stallStartNs === null ? null : m.stallStartNs / 1e6),
+    digits: 3,
+  },
+  {
+    label: "pages in flight at teardown",
+    key: "teardownInflightPages",
+    get: (m) => m.teardownInflightPages,
+    digits: 0,
+  },
+  { label: "teardown wait (ms)", key: "teardownInflightMs", get: (m) => m.teardownInflightNs / 1e6, digits: 3 },
   { label: "checker violations", key: "violations", get: (m) => m.violations, digits: 0 },
   { label: "leaked pages", key: "leakedPages", get: (m) => m.leakedPages, digits: 0 },
 ];

@@ -1,5 +1,11 @@
 import { readFileSync } from "node:fs";
-import { applySetOverrides, getScenario, type ScenarioConfig, validateScenarioConfig } from "@rxsim/harness";
+import {
+  applySetOverrides,
+  ConfigError,
+  getScenario,
+  type ScenarioConfig,
+  validateScenarioConfig,
+} from "@rxsim/harness";
 import { CliError } from "./errors.js";
 
 /** Flags that shape a run's configuration, shared by compare, sweep, perf and replay. */
@@ -37,13 +43,24 @@ export function readConfigFile(path: string): unknown {
   }
 }
 
+/** Read and validate `--config FILE`; a bad value is one line naming the file and the key. */
+function loadConfigFile(path: string): ScenarioConfig {
+  const value = readConfigFile(path);
+  try {
+    return validateScenarioConfig(value);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(`--config ${path}: ${error.message}`);
+    throw error;
+  }
+}
+
 /** The configuration a command runs: catalog scenario or `--config`, then flags, then `--set`. */
 export function resolveScenario(name: string | undefined, flags: ScenarioFlags): ScenarioConfig {
   if (name !== undefined && flags.config !== undefined) {
     throw new CliError("give either a scenario name or --config FILE, not both");
   }
   let config: ScenarioConfig =
-    flags.config !== undefined ? validateScenarioConfig(readConfigFile(flags.config)) : getScenario(name ?? "default");
+    flags.config !== undefined ? loadConfigFile(flags.config) : getScenario(name ?? "default");
   const sets: string[] = [...(flags.set ?? [])];
   if (flags.packets !== undefined) {
     const packets = parseCount("--packets", flags.packets, 1);

@@ -61,11 +61,17 @@ describe("rxsim sweep (built CLI, worker pool)", () => {
       ["sweep", ...slowAxes, "--packets", "400000", "--workers", "1", "--out", killed],
       () => existsSync(killed) && readFileSync(killed, "utf8").split("\n").length >= 3,
     );
-    const kept = readFileSync(killed, "utf8")
+    // Every line finished before the kill is a whole point, identical to the straight run's.
+    const text = readFileSync(killed, "utf8");
+    const kept = text
+      .slice(0, text.lastIndexOf("\n") + 1)
       .split("\n")
       .filter((l) => l.length > 0);
     expect(kept.length).toBeGreaterThanOrEqual(2);
     expect(kept.length).toBeLessThan(6);
+    const reference = new Set(lines(ref));
+    for (const line of kept)
+      expect(reference.has(line), `not a point of the straight run: ${line.slice(0, 80)}`).toBe(true);
     copyFileSync(killed, join(dir, "killed-copy.jsonl"));
     const r = runBuilt(["sweep", ...slowAxes, "--packets", "400000", "--workers", "2", "--out", killed, "--resume"]);
     expect(r.code, r.stderr).toBe(0);

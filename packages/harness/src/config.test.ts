@@ -78,6 +78,13 @@ describe("validateScenarioConfig", () => {
     [{ stack: { holdNs: -5 } }, "stack.holdNs", /≥ 0, got -5/],
     [{ stack: { slowFraction: 2 } }, "stack.slowFraction", /≤ 1/],
     [{ device: { oooWindow: 0 } }, "device.oooWindow", /≥ 1/],
+    [{ device: { misbehave: { duplicateRate: 2 } } }, "device.misbehave.duplicateRate", /≤ 1, got 2/],
+    [
+      { device: { misbehave: { lateRate: 0.1 } } },
+      "device.misbehave.lateRate",
+      /unknown key \(known keys: outOfRangeRate/,
+    ],
+    [{ device: { misbehave: true } }, "device.misbehave", /expected an object, got true/],
     [{ driver: { starvationTimer: 1 } }, "driver.starvationTimer", /true or false/],
     [{ driver: { coalesceNs: -1 } }, "driver.coalesceNs", /≥ 0/],
     [{ memory: { maxPages: 0 } }, "memory.maxPages", /≥ 1/],

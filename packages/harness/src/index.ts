@@ -6,6 +6,7 @@
 export { type Capture, CaptureError, parseCapture, readCapture } from "./capture-reader.js";
 export { ConfigError } from "./config-error.js";
 export { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
+export { OUT_OF_RANGE_BUF_ID } from "./misbehaving-device.js";
 export type { PacketSource } from "./packet-source.js";
 export {
   type ComparisonResult,
@@ -23,6 +24,7 @@ export {
   DEFAULT_DEVICE,
   DEFAULT_DRIVER,
   DEFAULT_MEMORY,
+  DEFAULT_MISBEHAVE,
   DEFAULT_STACK,
   DEFAULT_SYNTHETIC_TRAFFIC,
   type DeviceConfig,
@@ -30,6 +32,7 @@ export {
   type HoldModel,
   IMIX_HISTOGRAM,
   type MemoryConfig,
+  type MisbehaveConfig,
   type RateUnit,
   type ScenarioConfig,
   type SizeModel,

@@ -22,6 +22,8 @@ export interface CounterSnapshot {
   readonly atomicOps: number;
   readonly refReads: number;
   readonly stallNs: number;
+  /** Bogus completions the misbehaving device wrote. */
+  readonly bogus: number;
   /** Integral of resident pages over time, page·ns. */
   readonly residentArea: number;
 }
@@ -33,6 +35,7 @@ export function takeSnapshot(
   timeNs: number,
   stallNs: number,
   residentArea: number,
+  bogus: number,
 ): CounterSnapshot {
   const c = queue.counters;
   return {
@@ -55,6 +58,7 @@ export function takeSnapshot(
     atomicOps: pages.atomicOps,
     refReads: pages.refReads,
     stallNs,
+    bogus,
     residentArea,
   };
 }
@@ -72,6 +76,10 @@ export interface MetricInputs {
   readonly violations: number;
   readonly violationMessages: string[];
   readonly leakedPages: number;
+  readonly stallStartNs: number | null;
+  readonly stalledAtEnd: boolean;
+  readonly teardownInflightPages: number;
+  readonly teardownInflightNs: number;
 }
 
 /** The metrics of the measured part: end minus start for every count. */
@@ -99,6 +107,7 @@ export function computeMetrics(m: MetricInputs): Metrics {
     packetsDroppedRxError: e.rxDescErr - s.rxDescErr,
     packetsDroppedSkbAlloc: e.rxSkbAllocFail - s.rxSkbAllocFail,
     invalidBufIds: e.rxInvalidBufId - s.rxInvalidBufId,
+    bogusCompletions: e.bogus - s.bogus,
     copybreakPackets: e.copybreak - s.copybreak,
     ...counts,
     peakResidentPages: m.peakResidentPages,
@@ -113,9 +122,13 @@ export function computeMetrics(m: MetricInputs): Metrics {
     chainedSkbs: e.chainedSkbs - s.chainedSkbs,
     stallNs,
     stallFraction: durationNs > 0 ? stallNs / durationNs : 0,
+    stallStartNs: m.stallStartNs,
+    stalledAtEnd: m.stalledAtEnd,
     violations: m.violations,
     violationMessages: m.violationMessages,
     leakedPages: m.leakedPages,
+    teardownInflightPages: m.teardownInflightPages,
+    teardownInflightNs: m.teardownInflightNs,
     perDeliveredPacket: ratios(counts, delivered, 1),
     per1000Packets: ratios(counts, m.arrivedPackets, 1000),
   };

@@ -44,6 +44,11 @@ export interface Metrics {
   readonly packetsDroppedSkbAlloc: number;
   /** Completions whose buffer id the strategy rejected (part of `packetsDroppedRxError`). */
   readonly invalidBufIds: number;
+  /**
+   * Bogus completions the misbehaving device wrote (`device.misbehave`); each should
+   * be rejected, so `invalidBufIds` equals it for a correct strategy.
+   */
+  readonly bogusCompletions: number;
   /** Packets copied into a small skb (`rx_copybreak_pkt`). */
   readonly copybreakPackets: number;
   /** Successful page allocations. */
@@ -82,12 +87,27 @@ export interface Metrics {
   readonly stallNs: number;
   /** `stallNs / durationNs` (0 when the duration is 0). */
   readonly stallFraction: number;
+  /**
+   * Whole run: simulated time the queue first stalled (no buffer visible to the
+   * device, no poll pending or running), or null if it never did.
+   */
+  readonly stallStartNs: number | null;
+  /** The queue was stalled when the run ended: it never recovered (no starvation timer). */
+  readonly stalledAtEnd: boolean;
   /** Invariant violations the checker reported (0 with the checker off), teardown leaks included. */
   readonly violations: number;
   /** The first violations' messages (at most 5). */
   readonly violationMessages: string[];
   /** Pages still allocated after teardown once every skb was released (a leak). */
   readonly leakedPages: number;
+  /**
+   * Pages still allocated right after the strategy's teardown: in flight, held
+   * by the stack's skbs (plus any the strategy leaked), as page_pool reports a
+   * stalled shutdown.
+   */
+  readonly teardownInflightPages: number;
+  /** Simulated ns from teardown until the stack released its last skb (0 when none was held). */
+  readonly teardownInflightNs: number;
   /** Counts per delivered packet. */
   readonly perDeliveredPacket: PacketRatios;
   /** Counts per 1,000 arrived packets. */

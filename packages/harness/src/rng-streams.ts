@@ -19,6 +19,8 @@ export const RNG_STREAMS = {
   allocFailure: "alloc-failure",
   /** The device's out-of-order completion choices. */
   device: "device",
+  /** The misbehaving device's bogus completions (`device.misbehave`), drawn per arriving packet. */
+  misbehave: "device-misbehave",
   /** Reserved for the strategy (`env.rng`). */
   strategy: "strategy",
 } as const;

@@ -45,7 +45,8 @@ function checkFactories(factories: readonly RxStrategyFactory[]): void {
  * table, queue, clock, random streams) on identical inputs, and collect the
  * results.
  * @param config - a scenario (validated here; partial configs take defaults).
- * @throws ConfigError for an invalid config, an invalid factory, or two with one name;
+ * @throws ConfigError for an invalid config, an invalid factory, two with one name, or a
+ *   strategy that refuses the queue (its RangeError, under the path `strategies`);
  *   CaptureError / TraceError when the traffic file cannot be read.
  */
 export function runComparison(

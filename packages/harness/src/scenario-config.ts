@@ -95,12 +95,33 @@ export interface StackConfig {
   readonly slowHoldNs: number;
 }
 
+/**
+ * A misbehaving device: bogus completions on top of the real ones, as a buggy
+ * NIC or firmware might write them. Each rate is a probability per arriving
+ * packet, drawn from the `device-misbehave` stream. The driver must reject
+ * every one (`gve_rx_dqo`: an id `>= num_buf_states`, or a state that is not
+ * allocated, is `-EINVAL`) and count it in `rx_desc_err_dropped_pkt`.
+ */
+export interface MisbehaveConfig {
+  /** A completion whose buffer id is out of every strategy's range (65536: more than a 16-bit `buf_id` holds). */
+  readonly outOfRangeRate: number;
+  /**
+   * A completion for a state that is not allocated: a buffer id the strategy does not have
+   * outstanding, at most one past the largest it ever posted.
+   */
+  readonly notAllocatedRate: number;
+  /** The packet's last completion written twice, the copy right after the original. */
+  readonly duplicateRate: number;
+}
+
 /** The device's options beyond the rings. */
 export interface DeviceConfig {
   /** Completions are written out of order among up to this many packets (1 = in order). */
   readonly oooWindow: number;
   /** Probability that a packet carries `rx_error` (the driver drops it). */
   readonly rxErrorRate: number;
+  /** Bogus completions (all rates 0 by default: a well-behaved device). */
+  readonly misbehave: MisbehaveConfig;
 }
 
 /** The driver's NAPI timing. */
@@ -215,8 +236,11 @@ export const DEFAULT_STACK: StackConfig = {
   slowHoldNs: 0,
 };
 
+/** Defaults of {@link MisbehaveConfig}: a well-behaved device. */
+export const DEFAULT_MISBEHAVE: MisbehaveConfig = { outOfRangeRate: 0, notAllocatedRate: 0, duplicateRate: 0 };
+
 /** Defaults of {@link DeviceConfig}. */
-export const DEFAULT_DEVICE: DeviceConfig = { oooWindow: 1, rxErrorRate: 0 };
+export const DEFAULT_DEVICE: DeviceConfig = { oooWindow: 1, rxErrorRate: 0, misbehave: DEFAULT_MISBEHAVE };
 
 /** Defaults of {@link DriverConfig}: `GVE_RX_IRQ_RATELIMIT_US_DQO` (20 µs) coalescing, timer off. */
 export const DEFAULT_DRIVER: DriverConfig = {

@@ -102,6 +102,11 @@ export const scenarios: Readonly<Record<string, ScenarioConfig>> = Object.freeze
     "Completions out of order within 16 packets, 0.1% rx_error and 0.1% skb allocation failures: buffers return out of posting order",
     { device: { oooWindow: 16, rxErrorRate: 0.001 }, memory: { skbAllocFailRate: 0.001 } },
   ),
+  "bad-device": scenario(
+    "bad-device",
+    "A misbehaving device: per packet, 0.1% each of completions with an out-of-range buffer id, for a state that is not allocated, and written twice; the driver rejects every one (rx_desc_err_dropped_pkt)",
+    { device: { misbehave: { outOfRangeRate: 0.001, notAllocatedRate: 0.001, duplicateRate: 0.001 } } },
+  ),
   "qpl-pool": scenario(
     "qpl-pool",
     "At most 2048 pages (a QPL's registered pool, 2 × ring size) with 200 µs exponential holds: a strategy that cannot recycle runs dry and the device drops",

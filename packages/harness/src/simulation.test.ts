@@ -69,20 +69,16 @@ describe("identical inputs across strategies", () => {
       .map((line) => JSON.parse(line)[3] as number);
     // In order, one buffer per packet, no drops: the k-th completion is packet k.
     expect(p.log.completeNs.length).toBe(5000);
-    // The run ends with the last poll; skbs still held then are released at teardown.
+    // The run ends with the last poll; skbs still held then are released after teardown, each at its own time.
     const end = Math.max(...p.log.completeNs);
-    let checked = 0;
+    let afterEnd = 0;
     for (let k = 0; k < 5000; k++) {
       const held = p.log.releaseNs[k] - p.log.completeNs[k];
-      if (p.log.completeNs[k] + holds[k] <= end) {
-        expect(held).toBeCloseTo(holds[k], 6);
-        checked++;
-      } else {
-        expect(held).toBeLessThanOrEqual(holds[k]);
-      }
+      expect(held).toBeCloseTo(holds[k], 6);
+      if (p.log.releaseNs[k] > end) afterEnd++;
       expect(p.log.releaseInNapi[k]).toBe(false);
     }
-    expect(checked).toBeGreaterThan(4800);
+    expect(afterEnd).toBeGreaterThan(0);
     expect(new Set(holds).size).toBe(5000);
   });
 });
@@ -209,7 +205,10 @@ describe("the catalog", () => {
         expect(m.violations, m.violationMessages[0]).toBe(0);
         expect(m.leakedPages).toBe(0);
         expect(m.packetsArrived).toBe(20_000);
-        expect(m.packetsDelivered + m.packetsDropped + m.packetsDroppedRxError + m.packetsDroppedSkbAlloc).toBe(20_000);
+        // Bogus completions of a misbehaving device are dropped too, but they are no arriving packet.
+        const rxError = m.packetsDroppedRxError - m.bogusCompletions;
+        expect(m.packetsDelivered + m.packetsDropped + rxError + m.packetsDroppedSkbAlloc).toBe(20_000);
+        expect(m.invalidBufIds).toBe(m.bogusCompletions);
         expect(m.packetsDelivered).toBeGreaterThan(0);
       }
     },
@@ -363,6 +362,13 @@ describe("runComparison", () => {
       /decisionLog: a decision log records one strategy/,
     );
     expect(() => runComparison({ ...c, packets: -1 } as ScenarioConfig, [pagePerBuffer()])).toThrow(/^packets: /);
+    const picky = {
+      ...pagePerBuffer({ name: "picky" }),
+      create() {
+        throw new RangeError("picky: bufferSize must be 1024, got 2048");
+      },
+    };
+    expect(() => runComparison(c, [picky])).toThrow(/^strategies: picky cannot run on this queue: picky: bufferSize/);
   });
 
   it("writes the decision log header first, then the queue's lines; the log replays", () => {

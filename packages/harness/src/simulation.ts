@@ -9,15 +9,18 @@ import {
   type PageTable,
   type RxQueue,
   RxQueue as RxQueueClass,
+  type RxQueueOptions,
   type RxStrategyFactory,
   resolveRxQueueConfig,
   type StackSink,
 } from "@rxsim/core";
 import { type Capture, readCapture } from "./capture-reader.js";
 import { CaptureSource } from "./capture-source.js";
+import { ConfigError } from "./config-error.js";
 import { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
 import { HoldTable } from "./hold-table.js";
 import { type CounterSnapshot, computeMetrics, takeSnapshot } from "./metrics.js";
+import { MisbehavingDevice } from "./misbehaving-device.js";
 import { type PacketSource, SyntheticSource } from "./packet-source.js";
 import { ReleaseHeap } from "./release-heap.js";
 import type { StrategyResult } from "./result.js";
@@ -84,6 +87,20 @@ export function openSource(config: ScenarioConfig, inputs: PreparedInputs): Pack
   }
 }
 
+/**
+ * Create the queue, and with it the strategy. A strategy refuses a queue it
+ * cannot run on (say, a buffer size it does not support) with a RangeError:
+ * that is a problem of the run's configuration, reported as one.
+ */
+function openQueue(strategy: string, options: RxQueueOptions): RxQueue {
+  try {
+    return new RxQueueClass(options);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new ConfigError("strategies", `${strategy} cannot run on this queue: ${e.message}`);
+  }
+}
+
 const NAPI_IDLE = 0;
 const NAPI_SCHEDULED = 1;
 const NAPI_BUSY = 2;
@@ -142,6 +159,8 @@ class Simulation implements StackSink {
   private readonly heap = new ReleaseHeap();
   private readonly holds: HoldTable;
   private readonly series: TimeSeriesRecorder;
+  /** The misbehaving device, or null for a well-behaved one (the usual case: no cost). */
+  private readonly misbehave: MisbehavingDevice | null;
   private readonly batchIntervalNs: number;
   private readonly trackHolds: boolean;
   private now = 0;
@@ -183,10 +202,13 @@ class Simulation implements StackSink {
         }),
       );
     }
-    this.queue = new RxQueueClass({
+    this.misbehave = MisbehavingDevice.isOn(config.device.misbehave)
+      ? new MisbehavingDevice(config.device.misbehave, config.seed, queueConfig.budget)
+      : null;
+    this.queue = openQueue(factory.name, {
       config: queueConfig,
       pages: this.pages,
-      strategy: factory,
+      strategy: this.misbehave ? this.misbehave.wrap(factory) : factory,
       strategyRng: createRng(config.seed, RNG_STREAMS.strategy),
       deviceRng: createRng(config.seed, RNG_STREAMS.device),
       clock: this.clock,
@@ -195,13 +217,15 @@ class Simulation implements StackSink {
       log,
       oooWindow: config.device.oooWindow,
     });
+    this.misbehave?.attach(this.queue);
     this.holds = new HoldTable(2 * (queueConfig.bufqSlots + config.device.oooWindow));
     this.series = new TimeSeriesRecorder(config.timeSeriesIntervalNs, config.timeSeriesMaxPoints);
   }
 
   /** The stack receives an skb (called by `RxQueue.poll`): release it now or schedule its release. */
   deliver(skb: number, cookie: number): void {
-    if (!this.trackHolds) {
+    // A negative cookie marks a bogus completion a broken strategy accepted: it has no hold.
+    if (!this.trackHolds || cookie < 0) {
       this.queue.releaseSkb(skb, true);
       return;
     }
@@ -239,6 +263,7 @@ class Simulation implements StackSink {
     const warmup = config.warmupPackets;
     // With every hold immediate, the stack needs no per-packet lookup.
     const trackHolds = this.trackHolds;
+    const misbehave = this.misbehave;
     const INF = Number.POSITIVE_INFINITY;
 
     let now = 0;
@@ -248,6 +273,8 @@ class Simulation implements StackSink {
     let timerAt = INF;
     let stalled = false;
     let stallNs = 0;
+    // When the queue first stalled (-1: never), whole run.
+    let stallStartNs = -1;
     let residentArea = 0;
     let peak = 0;
     let arrivedPackets = 0;
@@ -257,12 +284,13 @@ class Simulation implements StackSink {
     let warmupEndNs = 0;
 
     // No closure may capture these mutable locals: a captured double is boxed on every write.
-    if (warmup === 0) start = takeSnapshot(queue, pages, now, stallNs, residentArea);
+    if (warmup === 0) start = takeSnapshot(queue, pages, now, stallNs, residentArea, 0);
     queue.refill();
     if (timerOn && bufq.availableToHardware() < timerThreshold) timerAt = now + timerPeriodNs;
     peak = pages.resident;
     // A first refill that posted too little to ring the doorbell leaves the device with nothing from t = 0.
     stalled = ((bufq.doorbellTail - bufq.hwHead) & bufq.mask) === 0;
+    if (stalled) stallStartNs = 0;
     let arrivalAt = source.next() ? source.timeNs : INF;
 
     for (;;) {
@@ -299,7 +327,7 @@ class Simulation implements StackSink {
           clock.set(now);
           if (seq === warmup && start === null) {
             this.now = now;
-            start = takeSnapshot(queue, pages, now, stallNs, residentArea);
+            start = takeSnapshot(queue, pages, now, stallNs, residentArea, misbehave ? misbehave.written : 0);
             peak = resident;
             warmupEndNs = now;
           }
@@ -310,9 +338,13 @@ class Simulation implements StackSink {
             arrivedPackets++;
             arrivedBytes += size;
           }
-          if (queue.deviceReceive(size, flags, seq)) {
-            // An rx_error packet never reaches the stack.
-            if (trackHolds && (flags & RX_ERROR) === 0) holds.put(seq, source.holdNs);
+          const mark = misbehave !== null ? misbehave.mark() : 0;
+          let raised = queue.deviceReceive(size, flags, seq);
+          // An rx_error packet never reaches the stack.
+          if (raised && trackHolds && (flags & RX_ERROR) === 0) holds.put(seq, source.holdNs);
+          // Bogus completions raise the interrupt too; the coins are drawn for every arrival.
+          if (misbehave?.afterArrival(mark)) raised = true;
+          if (raised) {
             if (napiState === NAPI_IDLE) {
               // The first completion after idle raises the interrupt; the poll runs after coalescing.
               napiState = NAPI_SCHEDULED;
@@ -328,6 +360,7 @@ class Simulation implements StackSink {
         } while (arrivalAt < t);
         this.now = now;
         stalled = napiState === NAPI_IDLE && ((bufq.doorbellTail - bufq.hwHead) & bufq.mask) === 0;
+        if (stalled && stallStartNs < 0) stallStartNs = now;
         continue;
       }
 
@@ -391,6 +424,7 @@ class Simulation implements StackSink {
       }
       if (pages.resident > peak) peak = pages.resident;
       stalled = napiState === NAPI_IDLE && ((bufq.doorbellTail - bufq.hwHead) & bufq.mask) === 0;
+      if (stalled && stallStartNs < 0) stallStartNs = now;
     }
 
     if (now > series.lastT || series.points === 0) {
@@ -404,7 +438,7 @@ class Simulation implements StackSink {
         counters.rx_packets,
       );
     }
-    const end = takeSnapshot(queue, pages, now, stallNs, residentArea);
+    const end = takeSnapshot(queue, pages, now, stallNs, residentArea, misbehave ? misbehave.written : 0);
     if (start === null) {
       // Fewer packets arrived than the warm-up: the measured part is empty.
       start = end;
@@ -414,9 +448,17 @@ class Simulation implements StackSink {
     if (onProgress) onProgress(this.progress.base + seq, progressTotal);
     const strategyStats = { ...queue.strategy.stats() };
 
-    // Teardown: the device stops, the stack lets go of everything, then leaks are counted.
+    // Teardown: the device stops and the strategy frees what it holds. Pages the stack's skbs
+    // still reference stay in flight (page_pool's stalled shutdown) until each skb's release time
+    // comes; then leaks are counted.
     queue.teardown();
-    while (heap.size > 0) queue.releaseSkb(heap.pop(), false);
+    const teardownInflightPages = pages.resident;
+    let lastReleaseNs = now;
+    while (heap.size > 0) {
+      lastReleaseNs = Math.max(lastReleaseNs, heap.topTime());
+      clock.set(lastReleaseNs);
+      queue.releaseSkb(heap.pop(), false);
+    }
     const leaked = queue.checkLeaks().length;
     const checker = queue.checker;
     const metrics = computeMetrics({
@@ -436,6 +478,10 @@ class Simulation implements StackSink {
             .map((v) => `${v.kind}: ${v.message}`)
         : [],
       leakedPages: leaked,
+      stallStartNs: stallStartNs < 0 ? null : stallStartNs,
+      stalledAtEnd: stalled,
+      teardownInflightPages,
+      teardownInflightNs: lastReleaseNs - now,
     });
     this.options.inspect?.({
       releaseHeapCapacity: heap.capacity,

@@ -6,11 +6,13 @@ import {
   DEFAULT_DEVICE,
   DEFAULT_DRIVER,
   DEFAULT_MEMORY,
+  DEFAULT_MISBEHAVE,
   DEFAULT_STACK,
   DEFAULT_SYNTHETIC_TRAFFIC,
   type DeviceConfig,
   type DriverConfig,
   type MemoryConfig,
+  type MisbehaveConfig,
   type ScenarioConfig,
   type StackConfig,
   type SyntheticTraffic,
@@ -143,6 +145,21 @@ function validateDevice(o: Rec): DeviceConfig {
   return {
     oooWindow: num(o, "oooWindow", p, DEFAULT_DEVICE.oooWindow, { integer: true, min: 1, max: 4096 }),
     rxErrorRate: num(o, "rxErrorRate", p, DEFAULT_DEVICE.rxErrorRate, { min: 0, max: 1 }),
+    misbehave: validateMisbehave(
+      o.misbehave === undefined ? {} : asObject(o.misbehave, join(p, "misbehave")),
+      join(p, "misbehave"),
+    ),
+  };
+}
+
+function validateMisbehave(o: Rec, p: string): MisbehaveConfig {
+  const d = DEFAULT_MISBEHAVE;
+  checkKeys(o, p, Object.keys(d));
+  const rate = (key: keyof MisbehaveConfig) => num(o, key, p, d[key], { min: 0, max: 1 });
+  return {
+    outOfRangeRate: rate("outOfRangeRate"),
+    notAllocatedRate: rate("notAllocatedRate"),
+    duplicateRate: rate("duplicateRate"),
   };
 }
 

@@ -1,10 +1,9 @@
-import { writeFileSync } from "node:fs";
 import { type ComparisonResult, createTraceWriter, runComparison, type ScenarioConfig } from "@rxsim/harness";
 import { CliError, ExitCode } from "../errors.js";
 import { createFileLineSink } from "../file-line-sink.js";
 import { loadStrategies } from "../load-strategies.js";
 import { toCsv } from "../metric-rows.js";
-import { assertWritable } from "../output-paths.js";
+import { assertWritable, writeOutput } from "../output-paths.js";
 import { createProgress } from "../progress.js";
 import { renderComparisonTable } from "../render-table.js";
 import { resolveScenario, type ScenarioFlags } from "../scenario-input.js";
@@ -20,8 +19,8 @@ export interface CompareFlags extends ScenarioFlags {
 
 /** Write the outputs a comparison asked for. */
 export function writeOutputs(result: ComparisonResult, flags: { json?: string; csv?: string }): void {
-  if (flags.json) writeFileSync(flags.json, `${JSON.stringify(result, null, 2)}\n`);
-  if (flags.csv) writeFileSync(flags.csv, toCsv(result.results));
+  if (flags.json) writeOutput("--json", flags.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (flags.csv) writeOutput("--csv", flags.csv, toCsv(result.results));
 }
 
 /** Exit code for a finished comparison: 1 when the checker found anything. */
@@ -35,7 +34,7 @@ export function exitCodeFor(result: ComparisonResult): number {
   return bad.length > 0 ? ExitCode.Problem : ExitCode.Ok;
 }
 
-/** Print the header lines and the table of a comparison. */
+/** Print the header lines and the table of a comparison, and on stderr each queue that stalled for good. */
 export function printComparison(result: ComparisonResult, config: ScenarioConfig): void {
   const q = result.config.queue;
   process.stdout.write(
@@ -47,6 +46,13 @@ export function printComparison(result: ComparisonResult, config: ScenarioConfig
       }\n`,
   );
   process.stdout.write(`${renderComparisonTable(result.results)}\n`);
+  for (const r of result.results) {
+    const start = r.metrics.stallStartNs;
+    if (!r.metrics.stalledAtEnd || start === null) continue;
+    process.stderr.write(
+      `rxsim: ${r.strategy}: the queue stalled at ${(start / 1e6).toFixed(3)} ms and never recovered: no buffer visible to the device and no poll pending (set driver.starvationTimer=true to re-schedule NAPI)\n`,
+    );
+  }
 }
 
 /** `rxsim compare [scenario]`. */

@@ -1,10 +1,9 @@
-import { writeFileSync } from "node:fs";
 import { applySetOverrides, getScenario, runStrategy } from "@rxsim/harness";
 import Table from "cli-table3";
 import { CliError } from "../errors.js";
 import { loadStrategies } from "../load-strategies.js";
 import { machineInfo } from "../machine.js";
-import { assertWritable } from "../output-paths.js";
+import { assertWritable, writeOutput } from "../output-paths.js";
 
 /** Flags of `rxsim perf`. */
 export interface PerfFlags {
@@ -86,7 +85,8 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
     `rxsim perf on scenario default — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${date}\n${table.toString()}\n`,
   );
   if (flags.json) {
-    writeFileSync(
+    writeOutput(
+      "--json",
       flags.json,
       `${JSON.stringify({ tool: "rxsim", kind: "perf", scenario: "default", date, machine, results }, null, 2)}\n`,
     );
