@@ -112,6 +112,16 @@ export const scenarios: Readonly<Record<string, ScenarioConfig>> = Object.freeze
     "At most 2048 pages (a QPL's registered pool, 2 × ring size) with 200 µs exponential holds: a strategy that cannot recycle runs dry and the device drops",
     { memory: { maxPages: 2048 }, stack: { hold: "exponential", holdNs: 200_000 } },
   ),
+  "qpl-exhaustion": scenario(
+    "qpl-exhaustion",
+    "QPL exhaustion: a 2048-page pool (2 × ring size) while the stack holds every skb 2 ms (about 16,000 in flight): a fixed pool runs dry, posting stops and the device drops; gve's QPL copies on demand near the limit",
+    { memory: { maxPages: 2048 }, stack: { hold: "fixed", holdNs: 2_000_000 } },
+  ),
+  "teardown-inflight": scenario(
+    "teardown-inflight",
+    "The queue is torn down while 5% of packets sit 500 ms in a slow reader: pages stay in flight after teardown, as page_pool's stalled shutdown reports, until the stack lets go",
+    { stack: { hold: "immediate", slowFraction: 0.05, slowHoldNs: 500_000_000 } },
+  ),
   "alloc-failure-stall": scenario(
     "alloc-failure-stall",
     "Every page allocation fails from 20 to 40 ms: a strategy that needs new pages posts nothing, no completion comes, NAPI never runs again and the queue stays stalled after the window",
