@@ -36,6 +36,14 @@ export const BUILTIN_STRATEGIES: Readonly<Record<string, RegisteredStrategy>> = 
     description: "gve DQO without the pagecnt_bias trick: one get_page per fragment",
     create: () => createDqoStrategy({ bias: false }),
   },
+  "dqo-qpl": {
+    description: "gve DQO in QPL mode: a fixed registered pool (2 × ring), copy on demand near exhaustion",
+    create: () => createDqoStrategy({ qpl: true }),
+  },
+  "dqo-hds": {
+    description: "gve DQO with header split: 128-byte header buffers, 4 KiB data buffers",
+    create: () => createDqoStrategy({ headerSplit: true }),
+  },
   "page-pool": {
     description: "Linux page_pool: 128-page cache, ptr_ring, bulk allocation, 2 KiB fragments",
     create: () => createPagePoolStrategy(),

@@ -92,6 +92,7 @@ const K_ERROR = CompletionKind.Error;
 const K_NOMEM = CompletionKind.NoMemory;
 const R_REJECTED = CompletionResult.Rejected;
 const R_REDIRECTED = CompletionResult.Redirected;
+const R_DROPPED = CompletionResult.Dropped;
 
 /**
  * One simulated RX queue: the device's side of the rings and the driver's NAPI
@@ -431,7 +432,7 @@ export class RxQueue {
       return 3;
     }
     if (kind === K_ERROR) return 1;
-    if (kind === K_NOMEM) return 2;
+    if (kind === K_NOMEM || result === R_DROPPED) return 2;
     if (kind === K_COPY) {
       this.counters.rx_copybreak_pkt++;
       // The copied skb holds no page memory; it still travels up the stack.

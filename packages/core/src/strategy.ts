@@ -35,6 +35,12 @@ export const CompletionResult = {
    * instead, and the posted buffer is free at once. Only for fragments.
    */
   Redirected: 1,
+  /**
+   * Accepted, but the strategy could not take the bytes (QPL's copy on demand
+   * found no page) and took the buffer back: the driver drops the packet as
+   * for a failed skb allocation (`-ENOMEM`, `rx_skb_alloc_fail`). Only for fragments.
+   */
+  Dropped: 2,
 } as const;
 /** One of {@link CompletionResult}. */
 export type CompletionResult = (typeof CompletionResult)[keyof typeof CompletionResult];

@@ -114,8 +114,8 @@ export const scenarios: Readonly<Record<string, ScenarioConfig>> = Object.freeze
   ),
   "qpl-exhaustion": scenario(
     "qpl-exhaustion",
-    "QPL exhaustion: a 2048-page pool (2 × ring size) while the stack holds every skb 2 ms (about 16,000 in flight): a fixed pool runs dry, posting stops and the device drops; gve's QPL copies on demand near the limit",
-    { memory: { maxPages: 2048 }, stack: { hold: "fixed", holdNs: 2_000_000 } },
+    "QPL exhaustion: the stack holds every skb 2 ms (about 16,000 in flight), more than a 2048-page registered pool (2 × ring size): dqo-qpl runs dry, copies on demand near the limit and the device drops, while page allocation lets the others grow",
+    { stack: { hold: "fixed", holdNs: 2_000_000 } },
   ),
   "teardown-inflight": scenario(
     "teardown-inflight",

@@ -9,13 +9,18 @@ import {
   type RxStrategyFactory,
 } from "@rxsim/core";
 import { BufList, BufStates } from "./buf-states.js";
-import { INT_MAX, NONE } from "./constants.js";
+import { COPY_PAGE_OWNER, INT_MAX, NONE } from "./constants.js";
 import {
   type FreeReason,
   logAllocFail,
+  logCopy,
+  logCopyFail,
   logFrag,
   logFreePage,
   logPost,
+  logQplExhausted,
+  logQplPool,
+  logQplUnassign,
   logReject,
   logRestock,
   logReturn,
@@ -28,12 +33,23 @@ import {
   resolveDqoGeometry,
   resolveDqoOptions,
 } from "./options.js";
+import { QplPool } from "./qpl-pool.js";
 import type { DqoStats } from "./stats.js";
+
+/** Drops a packet after the strategy took its buffer back (QPL's failed copy). */
+const R_DROPPED = CompletionResult.Dropped;
+
+/** The factory name: `dqo`, `-qpl` and `-hds` for the modes, `-nobias` without the bias trick. */
+function strategyName(options: ResolvedDqoOptions): string {
+  return `dqo${options.qpl !== null ? "-qpl" : ""}${options.headerSplit ? "-hds" : ""}${options.bias ? "" : "-nobias"}`;
+}
 
 /**
  * The gve DQO receive path's two-list page recycler (kernels before 2024):
  * buffer states indexed by buffer id, a LIFO free list, the `recycled` and
- * `used` FIFOs, and the `pagecnt_bias` that pre-pays page references.
+ * `used` FIFOs, and the `pagecnt_bias` that pre-pays page references. With
+ * `qpl` it models the DQO-QPL format (a fixed registered pool, copy on
+ * demand; kernel 6.6), with `headerSplit` header split (kernel 6.9).
  *
  * ```ts
  * const sq = createScriptedQueue({ factory: createDqoStrategy() });
@@ -42,7 +58,7 @@ import type { DqoStats } from "./stats.js";
  */
 export function createDqoStrategy(options: DqoOptions = {}): RxStrategyFactory<ResolvedDqoOptions> {
   const resolved = resolveDqoOptions(options);
-  const name = resolved.bias ? "dqo" : "dqo-nobias";
+  const name = strategyName(resolved);
   return {
     contractVersion: RX_STRATEGY_CONTRACT_VERSION,
     name,
@@ -58,7 +74,7 @@ export function createDqoStrategy(options: DqoOptions = {}): RxStrategyFactory<R
 export class DqoStrategy implements RxStrategy {
   /** {@inheritDoc RxStrategy.contractVersion} */
   readonly contractVersion = RX_STRATEGY_CONTRACT_VERSION;
-  /** `"dqo"`, or `"dqo-nobias"` without the bias trick. */
+  /** `"dqo"`, with `-qpl`, `-hds` and `-nobias` for QPL mode, header split and no bias trick. */
   readonly name: string;
   /** {@inheritDoc RxStrategy.copybreak} */
   readonly copybreak: number;
@@ -77,6 +93,12 @@ export class DqoStrategy implements RxStrategy {
   private readonly onePerPage: boolean;
   /** Where the state last returned by getRecycledBufState came from. */
   private source: PostSource = PostSource.Free;
+  /** The queue page list in QPL mode, else null. */
+  private readonly qpl: QplPool | null;
+  /** `used_buf_states_cnt`: kept as the driver keeps it (exact in QPL mode, where it is read). */
+  private usedCount = 0;
+  /** Copy on demand once `usedCount` reaches this: `num_buf_states - threshold` in QPL mode, else never. */
+  private readonly ondemandFloor: number;
 
   private rxBufAllocFail = 0;
   private rxDescErrDroppedPkt = 0;
@@ -91,8 +113,16 @@ export class DqoStrategy implements RxStrategy {
   private pagesFreed = 0;
   private biasRestocks = 0;
   private freshStates = 0;
+  private qplExhausted = 0;
+  private rxFragAllocCnt = 0;
+  private copyAllocFail = 0;
+  private readonly headerBufBytes: number;
 
-  /** Use {@link createDqoStrategy}. */
+  /**
+   * Use {@link createDqoStrategy}. In QPL mode this allocates the whole pool.
+   * @throws RangeError when the buffer size does not fit the page, or the page table's cap is below the QPL's size.
+   * @throws Error when the pool cannot be allocated.
+   */
   constructor(env: RxStrategyEnv, options: ResolvedDqoOptions, name: string) {
     this.env = env;
     this.pages = env.pages;
@@ -106,6 +136,32 @@ export class DqoStrategy implements RxStrategy {
     this.useBias = options.bias;
     this.onePerPage = 2 * g.bufferSize > g.pageSize;
     this.states = new BufStates(g.numBufStates);
+    this.headerBufBytes = g.headerBufferSize * env.config.bufqSlots;
+    if (options.qpl === null) {
+      this.qpl = null;
+      this.ondemandFloor = Number.POSITIVE_INFINITY;
+      return;
+    }
+    if (env.pages.maxPages < g.qplPages) {
+      throw new RangeError(
+        `dqo: the queue page list needs ${g.qplPages} pages but the page table holds at most ${env.pages.maxPages} (maxPages)`,
+      );
+    }
+    // gve_alloc_queue_page_list at ring setup: the whole pool, before any post.
+    if (env.log !== null) logQplPool(env.log, g.qplPages);
+    this.qpl = new QplPool(env.pages, g.qplPages);
+    this.pagesAllocated = g.qplPages;
+    // gve_rx_should_trigger_copy_ondemand: used_buf_states_cnt >= num_buf_states - threshold.
+    this.ondemandFloor = g.numBufStates - options.qpl.ondemandThreshold;
+  }
+
+  /**
+   * `used_buf_states_cnt`: incremented when a state goes to used, decremented
+   * when the scan takes one back (not by the discard branch, as in the driver,
+   * so it is exact in QPL mode only, where copy on demand reads it).
+   */
+  get usedBufStatesCnt(): number {
+    return this.usedCount;
   }
 
   /** `gve_rx_post_buffers_dqo`: post up to `max` buffers, reusing before allocating. */
@@ -117,7 +173,13 @@ export class DqoStrategy implements RxStrategy {
       let id = this.getRecycledBufState();
       if (id === NONE) {
         id = s.allocState();
-        if (id === NONE) break;
+        if (id === NONE) {
+          // Only in QPL mode (elsewhere the discard branch refills the free list):
+          // every page is posted or held, and posting stops until one comes back.
+          this.qplExhausted++;
+          if (log !== null) logQplExhausted(log, posted, max);
+          break;
+        }
         if (!this.allocPage(id)) {
           this.rxBufAllocFail++;
           if (log !== null) logAllocFail(log, id);
@@ -137,7 +199,7 @@ export class DqoStrategy implements RxStrategy {
   }
 
   /** `gve_rx_dqo`'s share: validate the id, then take the buffer back. */
-  complete(bufId: number, kind: CompletionKind, _bytes: number): CompletionResult {
+  complete(bufId: number, kind: CompletionKind, bytes: number): CompletionResult {
     const s = this.states;
     const log = this.env.log;
     if (bufId < 0 || bufId >= s.size) {
@@ -151,6 +213,8 @@ export class DqoStrategy implements RxStrategy {
       return CompletionResult.Rejected;
     }
     if (kind === CompletionKind.Fragment) {
+      // QPL, used list near the pool size (gve_rx_should_trigger_copy_ondemand): copy instead.
+      if (this.usedCount >= this.ondemandFloor) return this.copyOnDemand(bufId, bytes);
       this.decPagecntBias(bufId);
       this.tryRecycleBuf(bufId);
       return CompletionResult.Accepted;
@@ -164,10 +228,21 @@ export class DqoStrategy implements RxStrategy {
     return CompletionResult.Accepted;
   }
 
-  /** `gve_rx_free_ring_dqo`: free the page of every state that has one. */
+  /**
+   * `gve_rx_free_ring_dqo`: free the page of every state that has one. In QPL
+   * mode a state only returns its unspent bias, then the QPL's own reference
+   * of every pool page is dropped. Copy-on-demand pages are not the
+   * strategy's: their one reference travels with the skb.
+   */
   teardown(): void {
     const page = this.states.page;
-    for (let id = 0; id < this.states.size; id++) if (page[id] !== NONE) this.freePage(id, "teardown");
+    const qpl = this.qpl;
+    for (let id = 0; id < this.states.size; id++) {
+      if (page[id] === NONE) continue;
+      if (qpl === null) this.freePage(id, "teardown");
+      else this.unassignQplPage(id);
+    }
+    if (qpl !== null) this.pagesFreed += qpl.release(this.pages, this.env.log);
   }
 
   /** The counters in {@link DqoStats}. */
@@ -186,6 +261,11 @@ export class DqoStrategy implements RxStrategy {
       pages_freed: this.pagesFreed,
       bias_restocks: this.biasRestocks,
       fresh_states: this.freshStates,
+      qpl_pages: this.geometry.qplPages,
+      qpl_exhausted: this.qplExhausted,
+      rx_frag_alloc_cnt: this.rxFragAllocCnt,
+      copy_alloc_fail: this.copyAllocFail,
+      header_buf_bytes: this.headerBufBytes,
     };
   }
 
@@ -196,8 +276,8 @@ export class DqoStrategy implements RxStrategy {
 
   /**
    * `gve_get_recycled_buf_state`: the recycled head; else up to `scanLimit`
-   * used entries with no stack reference; else, only when the free list is
-   * empty, one more used entry, whose page is freed if still referenced.
+   * used entries with no stack reference; else (not in QPL mode), only when
+   * the free list is empty, one more used entry, whose page is freed if still referenced.
    * Sets `source`; returns {@link NONE} when the caller must allocate.
    */
   private getRecycledBufState(): number {
@@ -214,6 +294,7 @@ export class DqoStrategy implements RxStrategy {
       id = s.dequeue(BufList.Used);
       this.usedScanned++;
       if (this.refCount(id) === 0) {
+        this.usedCount--;
         this.usedHits++;
         this.source = PostSource.Used;
         return id;
@@ -221,6 +302,8 @@ export class DqoStrategy implements RxStrategy {
       s.enqueue(BufList.Used, id);
       this.usedRequeued++;
     }
+    // QPL: no page may be freed or allocated; wait for used entries to come free.
+    if (this.qpl !== null) return NONE;
     if (s.freeHead === NONE) {
       // No free state to allocate with: discard a used entry so one exists.
       id = s.dequeue(BufList.Used);
@@ -241,11 +324,19 @@ export class DqoStrategy implements RxStrategy {
    * `gve_alloc_page_dqo`: a fresh page (count 1) at offset 0, stocked with
    * `INT_MAX - 1` more references in one atomic add, bias `INT_MAX`. Without
    * the bias trick the driver keeps just the allocation's reference (bias 1).
+   * In QPL mode the page is the pool's next one (allocated at create) with
+   * the same setup; that cannot fail (one state per pool page).
    * @returns false when the allocation failed.
    */
   private allocPage(id: number): boolean {
-    const page = this.pages.alloc();
-    if (page === NO_PAGE) return false;
+    let page: number;
+    if (this.qpl === null) {
+      page = this.pages.alloc();
+      if (page === NO_PAGE) return false;
+      this.pagesAllocated++;
+    } else {
+      page = this.qpl.take();
+    }
     const s = this.states;
     s.page[id] = page;
     s.pageOffset[id] = 0;
@@ -256,7 +347,6 @@ export class DqoStrategy implements RxStrategy {
     } else {
       s.pagecntBias[id] = 1;
     }
-    this.pagesAllocated++;
     return true;
   }
 
@@ -295,6 +385,7 @@ export class DqoStrategy implements RxStrategy {
     const log = this.env.log;
     if (this.onePerPage) {
       s.enqueue(BufList.Used, id);
+      this.usedCount++;
       // The driver reads no count here; the log peeks without counting a read.
       if (log !== null) logFrag(log, id, this.pages.peek(s.page[id]) - s.pagecntBias[id], true);
       return;
@@ -305,7 +396,39 @@ export class DqoStrategy implements RxStrategy {
     s.pageOffset[id] = offset;
     const toUsed = offset === s.lastSingleRefOffset[id];
     s.enqueue(toUsed ? BufList.Used : BufList.Recycled, id);
+    if (toUsed) this.usedCount++;
     if (log !== null) logFrag(log, id, refs, toUsed);
+  }
+
+  /**
+   * `gve_rx_copy_ondemand` (QPL mode, used list near the pool size): copy the
+   * bytes into a freshly allocated page (`alloc_page(GFP_ATOMIC)`, offset 0)
+   * whose one reference becomes the skb's, count `rx_frag_alloc_cnt`, and put
+   * the registered buffer back on recycled at the same offset, bias untouched.
+   */
+  private copyOnDemand(id: number, bytes: number): CompletionResult {
+    const log = this.env.log;
+    const page = this.pages.alloc(COPY_PAGE_OWNER);
+    if (page === NO_PAGE) return this.copyFailed(id);
+    this.rxFragAllocCnt++;
+    const redirect = this.env.redirect;
+    redirect.page = page;
+    redirect.offset = 0;
+    this.states.enqueue(BufList.Recycled, id);
+    if (log !== null) logCopy(log, id, page, bytes, this.usedCount);
+    return CompletionResult.Redirected;
+  }
+
+  /**
+   * The copy's page could not be allocated: gve_rx_dqo's error path puts the
+   * buffer back on recycled and drops the packet (`-ENOMEM`).
+   */
+  private copyFailed(id: number): CompletionResult {
+    const log = this.env.log;
+    this.copyAllocFail++;
+    this.states.enqueue(BufList.Recycled, id);
+    if (log !== null) logCopyFail(log, id, this.usedCount);
+    return R_DROPPED;
   }
 
   /**
@@ -323,5 +446,19 @@ export class DqoStrategy implements RxStrategy {
     this.pages.put(page);
     s.page[id] = NONE;
     this.pagesFreed++;
+  }
+
+  /**
+   * `gve_free_page_dqo(…, free_page = false)` at teardown in QPL mode: return
+   * the unspent bias (`page_ref_sub(bias - 1)`) and forget the page, which
+   * stays in the QPL until the QPL itself is released.
+   */
+  private unassignQplPage(id: number): void {
+    const s = this.states;
+    const page = s.page[id];
+    const log = this.env.log;
+    if (log !== null) logQplUnassign(log, page, id);
+    if (this.useBias) this.pages.sub(page, s.pagecntBias[id] - 1);
+    s.page[id] = NONE;
   }
 }

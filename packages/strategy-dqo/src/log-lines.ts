@@ -69,3 +69,36 @@ export function logAllocFail(sink: DecisionLogSink, bufId: number): void {
 export function logReject(sink: DecisionLogSink, bufId: number, reason: RejectReason): void {
   sink.line(`D reject ${bufId} reason=${reason}`);
 }
+
+/** `D qpl-pool pages=<n>`: the queue page list was allocated at create. */
+export function logQplPool(sink: DecisionLogSink, pages: number): void {
+  sink.line(`D qpl-pool pages=${pages}`);
+}
+
+/** `D qpl-exhausted posted=<n> max=<max>`: QPL mode, no state usable and no page left to assign; the refill stops. */
+export function logQplExhausted(sink: DecisionLogSink, posted: number, max: number): void {
+  sink.line(`D qpl-exhausted posted=${posted} max=${max}`);
+}
+
+/** `D copy <bufId> page=<page> len=<bytes> used=<n> -> recycled`: copy on demand into a fresh page. */
+export function logCopy(sink: DecisionLogSink, bufId: number, page: number, bytes: number, used: number): void {
+  sink.line(`D copy ${bufId} page=${page} len=${bytes} used=${used} -> recycled`);
+}
+
+/**
+ * `D copy-fail <bufId> used=<n> -> recycled`: the copy's page could not be
+ * allocated; the packet is dropped and the buffer returned.
+ */
+export function logCopyFail(sink: DecisionLogSink, bufId: number, used: number): void {
+  sink.line(`D copy-fail ${bufId} used=${used} -> recycled`);
+}
+
+/** `D qpl-unassign <page> bufId=<id>`: teardown returns the unspent bias of a QPL page but keeps the page (`gve_free_page_dqo(…, false)`). */
+export function logQplUnassign(sink: DecisionLogSink, page: number, bufId: number): void {
+  sink.line(`D qpl-unassign ${page} bufId=${bufId}`);
+}
+
+/** `D qpl-free <page>`: teardown drops the QPL's own reference (`gve_free_queue_page_list`). */
+export function logQplFree(sink: DecisionLogSink, page: number): void {
+  sink.line(`D qpl-free ${page}`);
+}

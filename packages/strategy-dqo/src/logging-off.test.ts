@@ -33,4 +33,19 @@ describe("with the decision log off", () => {
       bias_restocks: 1,
     });
   });
+
+  it("QPL: pool, exhaustion, copy and teardown decide the same, writing nothing", () => {
+    // 4 pool pages, copy from 2 used states on.
+    const d = direct({ qpl: { pages: 4, ondemandThreshold: 2 }, bufferSize: 4096 }, {}, undefined, false);
+    const held = d.refill(4).map((p) => d.frag(p.id, 100));
+    expect(held).toEqual([0, 1, 4, 5]);
+    expect(d.refill(4).map((p) => p.id)).toEqual([2, 3]);
+    expect(d.frag(2)).toBe(6);
+    expect(d.refill(2)).toEqual([{ id: 2, page: 2, off: 0, len: 4096 }]);
+    d.dqo.teardown();
+    expect(d.log.lines.filter((l) => l.startsWith("D "))).toEqual([]);
+    expect(d.dqo.stats()).toMatchObject({ rx_frag_alloc_cnt: 3, qpl_exhausted: 2, pages_freed: 4 });
+    for (const page of [...held, 6]) d.release(page);
+    expect(d.pages.resident).toBe(0);
+  });
 });

@@ -25,12 +25,22 @@ export type DqoStats = {
   readonly used_requeued: number;
   /** Times the discard branch freed a still-referenced page to get a state back on the free list. */
   readonly states_discarded: number;
-  /** Pages allocated (`gve_alloc_page_dqo` successes). */
+  /** Pages allocated for posting: `gve_alloc_page_dqo` successes, or in QPL mode the pool's pages at create. */
   readonly pages_allocated: number;
-  /** Pages released by the strategy (`gve_free_page_dqo`: discard and teardown). */
+  /** Pages released by the strategy: `gve_free_page_dqo` (discard and teardown), or in QPL mode the pool's pages at teardown. */
   readonly pages_freed: number;
   /** Bias restocks: the bias reached 0 and was refilled with one atomic add. */
   readonly bias_restocks: number;
-  /** Posts of a state from the free list (with a fresh page). */
+  /** Posts of a state from the free list (with a fresh page, or in QPL mode a pool page assigned for the first time). */
   readonly fresh_states: number;
+  /** Pages in the queue page list (0 when QPL mode is off). */
+  readonly qpl_pages: number;
+  /** QPL mode: refills cut short because no state was usable and every pool page was assigned (the driver counts nothing). */
+  readonly qpl_exhausted: number;
+  /** QPL copy on demand: fragments copied into a freshly allocated page (`rx_frag_alloc_cnt`). */
+  readonly rx_frag_alloc_cnt: number;
+  /** QPL copy on demand: copies whose page allocation failed (the driver drops the packet: `rx_skb_alloc_fail`). */
+  readonly copy_alloc_fail: number;
+  /** Header split: bytes of header buffers, one per bufq slot, in coherent DMA memory outside the page table. */
+  readonly header_buf_bytes: number;
 };

@@ -1,11 +1,12 @@
 import {
   type AllocFailureOptions,
   CompletionKind,
-  type CompletionResult,
+  CompletionResult,
   createManualClock,
   createMemoryLogSink,
   createPageTable,
   createRng,
+  type FragmentRedirect,
   type MemoryLogSink,
   type PageTable,
   type RxQueueConfig,
@@ -30,12 +31,17 @@ export interface Direct {
   readonly s: BufStates;
   readonly pages: PageTable;
   readonly log: MemoryLogSink;
+  /** Where the strategy writes a redirected fragment's page and offset. */
+  readonly redirect: FragmentRedirect;
   /** Every post so far. */
   readonly posts: Post[];
   /** `refill(max)`; returns the posts it made. */
   refill(max: number): Post[];
-  /** Complete `id` as a fragment handed to the stack; returns the page the stack now references. */
-  frag(id: number): number;
+  /**
+   * Complete `id` as a fragment of `bytes` (default 1500) handed to the stack;
+   * returns the page the stack now references (the copy's page when redirected).
+   */
+  frag(id: number, bytes?: number): number;
   /** Complete `id` with another kind. */
   complete(id: number, kind: CompletionKind): CompletionResult;
   /** The stack drops one fragment reference on `page` (`put_page`). */
@@ -49,23 +55,26 @@ export interface Direct {
 /**
  * Small default rings so states are easy to reason about: 16 slots, 64 states.
  * @param withLog - give the strategy the log sink (default); false runs it with `env.log` null.
+ * @param maxPages - the page table's cap (default none).
  */
 export function direct(
   options: DqoOptions = {},
   config: Partial<RxQueueConfig> = {},
   failure?: AllocFailureOptions,
   withLog = true,
+  maxPages?: number,
 ): Direct {
   const cfg = resolveRxQueueConfig({ bufqSlots: 16, complqSlots: 16, doorbellThreshold: 8, ...config });
-  const pages = createPageTable({ pageSize: cfg.pageSize, failure });
+  const pages = createPageTable({ pageSize: cfg.pageSize, failure, maxPages });
   const log = createMemoryLogSink();
   pages.setLog(log);
   const posts: Post[] = [];
+  const redirect: FragmentRedirect = { page: -1, offset: 0 };
   const env: RxStrategyEnv = {
     config: cfg,
     pages,
     post: (id, page, off, len) => void posts.push({ id, page, off, len }),
-    redirect: { page: -1, offset: 0 },
+    redirect,
     rng: createRng(1, "strategy"),
     clock: createManualClock(),
     log: withLog ? log : null,
@@ -77,6 +86,7 @@ export function direct(
     s: dqo.states,
     pages,
     log,
+    redirect,
     posts,
     refill(max) {
       const before = posts.length;
@@ -84,10 +94,10 @@ export function direct(
       if (n !== posts.length - before) throw new Error(`refill returned ${n} but posted ${posts.length - before}`);
       return posts.slice(before);
     },
-    frag(id) {
+    frag(id, bytes = 1500) {
       const page = dqo.states.page[id];
-      dqo.complete(id, CompletionKind.Fragment, 1500);
-      return page;
+      const result = dqo.complete(id, CompletionKind.Fragment, bytes);
+      return result === CompletionResult.Redirected ? redirect.page : page;
     },
     complete: (id, kind) => dqo.complete(id, kind, 100),
     release: (page) => pages.put(page),

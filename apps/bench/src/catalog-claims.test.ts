@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runInProcess, tempDir } from "../test-support/run-cli.js";
+
+interface Row {
+  strategy: string;
+  metrics: Record<string, number>;
+  strategyStats: Record<string, number>;
+}
+
+async function compare(scenario: string, strategies: string, packets: number): Promise<Row[]> {
+  const json = join(tempDir(), "r.json");
+  const r = await runInProcess([
+    "compare",
+    scenario,
+    "--strategies",
+    strategies,
+    "--packets",
+    String(packets),
+    "--json",
+    json,
+  ]);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(readFileSync(json, "utf8")).results;
+}
+
+describe("catalog scenarios show what they claim, with the real strategies", () => {
+  it("qpl-exhaustion: the fixed QPL pool runs dry and copies on demand; dqo allocates its way through", async () => {
+    const [dqo, qpl] = await compare("qpl-exhaustion", "dqo,dqo-qpl", 60_000);
+    expect(qpl.strategyStats.qpl_exhausted).toBeGreaterThan(0);
+    expect(qpl.strategyStats.rx_frag_alloc_cnt).toBeGreaterThan(0);
+    expect(qpl.strategyStats.pages_allocated).toBe(2048);
+    expect(dqo.metrics.packetsDropped).toBe(0);
+    expect(dqo.metrics.peakResidentPages).toBeGreaterThan(2048);
+    expect(dqo.metrics.violations).toBe(0);
+    expect(qpl.metrics.violations).toBe(0);
+  });
+
+  it("qpl-pool: under a 2048-page cap, allocating strategies hit the cap while dqo-qpl lives inside its pool", async () => {
+    const [naive, dqo, qpl] = await compare("qpl-pool", "naive,dqo,dqo-qpl", 60_000);
+    expect(naive.metrics.allocFailures).toBeGreaterThan(0);
+    expect(dqo.metrics.allocFailures).toBeGreaterThan(0);
+    expect(qpl.metrics.allocFailures).toBe(0);
+    expect(qpl.strategyStats.pages_allocated).toBe(2048);
+    for (const r of [naive, dqo, qpl]) expect(r.metrics.peakResidentPages).toBeLessThanOrEqual(2048);
+  });
+
+  it("teardown-inflight: page_pool reports pages in flight after teardown, then frees them all", async () => {
+    const [pp] = await compare("teardown-inflight", "page-pool", 100_000);
+    expect(pp.metrics.teardownInflightPages).toBeGreaterThan(0);
+    expect(pp.metrics.teardownInflightNs).toBeGreaterThan(0);
+    expect(pp.metrics.leakedPages).toBe(0);
+    expect(pp.metrics.violations).toBe(0);
+  });
+});
