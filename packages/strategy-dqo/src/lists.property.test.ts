@@ -80,7 +80,7 @@ describe("dqo lists under random traffic (fast-check)", () => {
         fc.boolean(),
         fc.integer({ min: 1, max: 4 }),
         fc.double({ min: 0, max: 0.3, noNaN: true }),
-        fc.array(op, { maxLength: 150 }),
+        fc.array(op, { minLength: 20, maxLength: 150, size: "max" }),
         (g, slots, scanLimit, stateMultiplier, bias, ooo, failP, ops) => {
           const sq = createScriptedQueue({
             factory: createDqoStrategy({ scanLimit, stateMultiplier, bias }),
@@ -111,5 +111,5 @@ describe("dqo lists under random traffic (fast-check)", () => {
       ),
       { numRuns: 60, seed: 20240601 },
     );
-  });
+  }, 60_000);
 });

@@ -266,7 +266,7 @@ export function describeStrategyConformance(name: string, make: MakeFactory, opt
           );
           fc.assert(
             fc.property(
-              fc.array(op, { maxLength: 300 }),
+              fc.array(op, { minLength: 20, maxLength: 300, size: "max" }),
               fc.integer({ min: 1, max: 6 }),
               fc.double({ min: 0, max: 0.5, noNaN: true }),
               (ops, ooo, failP) => {
