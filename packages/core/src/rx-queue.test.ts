@@ -115,6 +115,29 @@ describe("RxQueue driver model", () => {
     sq.finish();
   });
 
+  it("knows which buffer ids are outstanding: posted and not yet taken back", () => {
+    // Every allocation after the initial fill fails, so returned ids stay returned.
+    const sq = createScriptedQueue({
+      factory,
+      config: { bufqSlots: 64, complqSlots: 64 },
+      failure: { attempts: Array.from({ length: 100 }, (_, i) => 64 + i) },
+    });
+    expect(sq.queue.largestPostedId).toBe(62);
+    expect(sq.queue.isOutstanding(0)).toBe(true);
+    expect(sq.queue.isOutstanding(63)).toBe(false);
+    expect(sq.queue.isOutstanding(-1)).toBe(false);
+    sq.receive(1500);
+    sq.poll();
+    const returned = sq.queue.bufq.bufId[0];
+    expect(sq.queue.isOutstanding(returned)).toBe(false);
+    // A rejected completion changes nothing.
+    sq.queue.deviceWriteRawCompletion(63, 1500, 1, 0);
+    sq.poll();
+    expect(sq.queue.isOutstanding(63)).toBe(false);
+    expect(sq.queue.largestPostedId).toBe(62);
+    sq.finish();
+  });
+
   it("rejects a strategy of an unknown contract version", () => {
     const bad = { ...factory, contractVersion: 2 } as unknown as RxStrategyFactory;
     expect(() => createScriptedQueue({ factory: bad })).toThrow(/contract version 2, this core understands 1/);

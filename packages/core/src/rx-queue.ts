@@ -431,6 +431,8 @@ export class RxQueue {
       this.counters.rx_invalid_buf_id++;
       return 3;
     }
+    // The strategy took the buffer back: it is no longer outstanding.
+    if (bufId >= 0 && bufId < this.postedPageById.length) this.postedPageById[bufId] = NONE;
     if (kind === K_ERROR) return 1;
     if (kind === K_NOMEM || result === R_DROPPED) return 2;
     if (kind === K_COPY) {
@@ -466,6 +468,17 @@ export class RxQueue {
   private postedPageById = new Int32Array(1024).fill(NONE);
   private postedOffById = new Int32Array(1024);
   private postedOffset = 0;
+  private largestPosted = NONE;
+
+  /** True while `bufId` is posted and the strategy has not taken it back. */
+  isOutstanding(bufId: number): boolean {
+    return bufId >= 0 && bufId < this.postedPageById.length && this.postedPageById[bufId] !== NONE;
+  }
+
+  /** Largest buffer id the strategy ever posted (-1: none yet). */
+  get largestPostedId(): number {
+    return this.largestPosted;
+  }
 
   private lookupPosted(bufId: number): number {
     if (bufId < 0 || bufId >= this.postedPageById.length) {
@@ -490,6 +503,7 @@ export class RxQueue {
     }
     this.postedPageById[bufId] = page;
     this.postedOffById[bufId] = offset;
+    if (bufId > this.largestPosted) this.largestPosted = bufId;
   }
 
   /** `gve_rx_free_skb`: drop the skb under construction; its fragments are released at once. */

@@ -1,13 +1,4 @@
-import {
-  COMPL_EOP,
-  COMPL_GENERATION,
-  CompletionResult,
-  createRng,
-  type Rng,
-  type RxQueue,
-  type RxStrategy,
-  type RxStrategyFactory,
-} from "@rxsim/core";
+import { COMPL_EOP, COMPL_GENERATION, createRng, type Rng, type RxQueue } from "@rxsim/core";
 import { RNG_STREAMS } from "./rng-streams.js";
 import type { MisbehaveConfig } from "./scenario-config.js";
 
@@ -20,97 +11,6 @@ export const BOGUS_COOKIE = -1;
 
 const EOP = COMPL_EOP;
 const GEN = COMPL_GENERATION;
-const REJECTED = CompletionResult.Rejected;
-
-const OUTSTANDING = 1;
-const RETURNED = 2;
-
-/**
- * Which buffer ids a strategy has posted and not yet taken back, learned by
- * wrapping its factory: the device needs it to write a completion for a state
- * that is not allocated. Only installed when the device misbehaves.
- */
-class BufferIdTracker {
-  private state = new Uint8Array(1024);
-  private maxId = -1;
-
-  /** The factory, with `env.post` and `complete` reporting to this tracker. */
-  wrap(factory: RxStrategyFactory): RxStrategyFactory {
-    const tracker = this;
-    return {
-      contractVersion: factory.contractVersion,
-      name: factory.name,
-      options: factory.options,
-      create(env) {
-        const inner = factory.create({
-          ...env,
-          post(bufId, page, offset, len) {
-            tracker.posted(bufId);
-            env.post(bufId, page, offset, len);
-          },
-        });
-        return tracker.wrapStrategy(inner);
-      },
-    };
-  }
-
-  private wrapStrategy(inner: RxStrategy): RxStrategy {
-    const strategy: RxStrategy = {
-      contractVersion: inner.contractVersion,
-      name: inner.name,
-      copybreak: inner.copybreak,
-      refill: (max) => inner.refill(max),
-      complete: (bufId, kind, bytes) => {
-        const result = inner.complete(bufId, kind, bytes);
-        if (result !== REJECTED && bufId >= 0 && bufId <= this.maxId) this.state[bufId] = RETURNED;
-        return result;
-      },
-      teardown: () => inner.teardown(),
-      stats: () => inner.stats(),
-    };
-    // Optional hooks: present on the wrapper only when the strategy has them (the driver tests for them).
-    const drop = inner.onPageCountDrop;
-    if (drop !== undefined) strategy.onPageCountDrop = (page, count, inNapi) => drop.call(inner, page, count, inNapi);
-    const release = inner.onFragmentRelease;
-    if (release !== undefined) {
-      strategy.onFragmentRelease = (page, offset, len, inNapi) => release.call(inner, page, offset, len, inNapi);
-    }
-    return strategy;
-  }
-
-  private posted(bufId: number): void {
-    if (bufId < 0) return;
-    if (bufId >= this.state.length) {
-      let cap = this.state.length;
-      while (cap <= bufId) cap *= 2;
-      const grown = new Uint8Array(cap);
-      grown.set(this.state);
-      this.state = grown;
-    }
-    this.state[bufId] = OUTSTANDING;
-    if (bufId > this.maxId) this.maxId = bufId;
-  }
-
-  /** Largest id the strategy ever posted (-1: none yet). */
-  get largestId(): number {
-    return this.maxId;
-  }
-
-  /**
-   * An id the strategy does not have outstanding, at most one past the largest
-   * it ever posted (a strategy with one id per ring slot keeps every id it used
-   * outstanding between polls), scanning from `u × (largest id + 2)`.
-   */
-  pickNotOutstanding(u: number): number {
-    const n = this.maxId + 2;
-    const start = Math.floor(u * n);
-    for (let k = 0; k < n; k++) {
-      const id = (start + k) % n;
-      if (id >= this.state.length || this.state[id] !== OUTSTANDING) return id;
-    }
-    return -1;
-  }
-}
 
 /**
  * A device that writes bogus completions besides the real ones
@@ -136,7 +36,6 @@ export class MisbehavingDevice {
   private readonly notAllocatedRate: number;
   private readonly duplicateRate: number;
   private readonly budget: number;
-  private readonly tracker = new BufferIdTracker();
   private queue: RxQueue | null = null;
   // End-of-packet completions in the ring ahead of the next write: an upper bound on the packets a
   // poll counts against its budget before it reaches it.
@@ -155,11 +54,6 @@ export class MisbehavingDevice {
   /** True when any rate is set. */
   static isOn(config: MisbehaveConfig): boolean {
     return config.outOfRangeRate > 0 || config.notAllocatedRate > 0 || config.duplicateRate > 0;
-  }
-
-  /** The factory the queue must run, so the device knows which ids are outstanding. */
-  wrap(factory: RxStrategyFactory): RxStrategyFactory {
-    return this.tracker.wrap(factory);
   }
 
   /** The queue whose completion ring the device writes. */
@@ -196,13 +90,29 @@ export class MisbehavingDevice {
       this.write(cq.bufId[last], cq.packetLen[last], cq.flags[last] & ~GEN);
     }
     if (notAllocated && this.canWrite()) {
-      const id = this.tracker.pickNotOutstanding(pick);
+      const id = this.pickNotOutstanding(pick);
       if (id >= 0) this.write(id, BOGUS_BYTES, EOP);
     }
     if (outOfRange && this.canWrite()) {
-      this.write(Math.max(OUT_OF_RANGE_BUF_ID, this.tracker.largestId + 1), BOGUS_BYTES, EOP);
+      this.write(Math.max(OUT_OF_RANGE_BUF_ID, queue.largestPostedId + 1), BOGUS_BYTES, EOP);
     }
     return this.written > before;
+  }
+
+  /**
+   * An id the strategy does not have outstanding, at most one past the largest
+   * it ever posted (a strategy with one id per ring slot keeps every id it used
+   * outstanding between polls), scanning from `u × (largest id + 2)`.
+   */
+  private pickNotOutstanding(u: number): number {
+    const queue = this.queue as RxQueue;
+    const n = queue.largestPostedId + 2;
+    const start = Math.floor(u * n);
+    for (let k = 0; k < n; k++) {
+      const id = (start + k) % n;
+      if (!queue.isOutstanding(id)) return id;
+    }
+    return -1;
   }
 
   private scanRing(): void {

@@ -208,7 +208,7 @@ class Simulation implements StackSink {
     this.queue = openQueue(factory.name, {
       config: queueConfig,
       pages: this.pages,
-      strategy: this.misbehave ? this.misbehave.wrap(factory) : factory,
+      strategy: factory,
       strategyRng: createRng(config.seed, RNG_STREAMS.strategy),
       deviceRng: createRng(config.seed, RNG_STREAMS.device),
       clock: this.clock,
