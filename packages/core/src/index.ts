@@ -39,7 +39,8 @@ export {
 } from "./page-table.js";
 export { BufferQueue, CompletionQueue, DEFAULT_DOORBELL_THRESHOLD } from "./rings.js";
 export { createRng, type Rng } from "./rng.js";
-export { RxQueue, type RxQueueCounters, type RxQueueOptions, type StackSink } from "./rx-queue.js";
+export { RxQueue } from "./rx-queue.js";
+export type { RxQueueCounters, RxQueueOptions, StackSink } from "./rx-queue-types.js";
 export { SkbTable } from "./skb-table.js";
 export {
   CompletionKind,

@@ -1,10 +1,13 @@
 import { InvariantChecker } from "./checker.js";
 import type { Clock } from "./clock.js";
+import { CompletionStage } from "./completion-stage.js";
 import { resolveRxQueueConfig } from "./config.js";
 import { COMPL_EOP, COMPL_RSC, COMPL_RX_ERROR, COMPL_SIM_SKB_ALLOC_FAIL } from "./descriptors.js";
 import type { PageTable } from "./page-table.js";
+import { PostedBuffers } from "./posted-buffers.js";
 import { BufferQueue, CompletionQueue } from "./rings.js";
 import type { Rng } from "./rng.js";
+import type { RxQueueCounters, RxQueueOptions, StackSink } from "./rx-queue-types.js";
 import { SkbTable } from "./skb-table.js";
 import {
   CompletionKind,
@@ -15,69 +18,7 @@ import {
   type RxQueueConfig,
   type RxStrategy,
   type RxStrategyEnv,
-  type RxStrategyFactory,
 } from "./strategy.js";
-
-/** Receives every skb the driver completes. The stack calls {@link RxQueue.releaseSkb} when done with it. */
-export interface StackSink {
-  /**
-   * @param skb - the skb id, valid until released.
-   * @param cookie - the packet's sequence number (from the completion), for per-packet hold times.
-   */
-  deliver(skb: number, cookie: number): void;
-}
-
-/** Options of {@link RxQueue}. */
-export interface RxQueueOptions {
-  /** Queue configuration; missing keys take the gve defaults. */
-  config?: Partial<RxQueueConfig>;
-  /** The page table (its page size must equal `config.pageSize`). */
-  pages: PageTable;
-  /** The strategy under test. */
-  strategy: RxStrategyFactory;
-  /** Random stream reserved for the strategy. */
-  strategyRng: Rng;
-  /** Random stream for the device's out-of-order completion. Needed when `oooWindow > 1`. */
-  deviceRng?: Rng;
-  /** Simulated clock. */
-  clock: Clock;
-  /** Where completed skbs go. */
-  stack: StackSink;
-  /** Install an invariant checker: `true` for one that records, or your own. Default: none (no cost). */
-  checker?: boolean | InvariantChecker;
-  /** Decision log sink; null or absent for none. */
-  log?: DecisionLogSink | null;
-  /** Device writes completions out of order among up to this many packets. Default 1 (in order). */
-  oooWindow?: number;
-}
-
-/** Driver counters, with the gve names where it has them. */
-export interface RxQueueCounters {
-  /** Packets handed to the stack (`rpackets`), copybreak ones included. */
-  rx_packets: number;
-  /** Bytes handed to the stack (`rbytes`). */
-  rx_bytes: number;
-  /** Packets copied into a small skb (`rx_copybreak_pkt`). */
-  rx_copybreak_pkt: number;
-  /** Packets dropped because an skb could not be allocated (`rx_skb_alloc_fail`). */
-  rx_skb_alloc_fail: number;
-  /** Packets dropped on `rx_error` or an invalid buffer id (`rx_desc_err_dropped_pkt`). */
-  rx_desc_err_dropped_pkt: number;
-  /** Completions whose buffer id the strategy rejected (part of `rx_desc_err_dropped_pkt`). */
-  rx_invalid_buf_id: number;
-  /** Packets the device dropped for lack of posted buffers. */
-  rx_no_buffer: number;
-  /** Completions consumed. */
-  completions: number;
-  /** Buffers posted. */
-  buffersPosted: number;
-  /** Refill calls. */
-  refills: number;
-  /** NAPI polls run. */
-  polls: number;
-  /** skbs chained after `MAX_SKB_FRAGS` fragments. */
-  chainedSkbs: number;
-}
 
 const NONE = -1;
 // Module constants for the per-packet paths: under a module runner (vitest) every
@@ -141,14 +82,8 @@ export class RxQueue {
   // Out-of-order staging: packets whose completions the device holds back.
   private readonly oooWindow: number;
   private readonly deviceRng: Rng | null;
-  private stagedCount = 0;
-  private stageStart: Int32Array;
-  private stageLen: Int32Array;
-  private stageBufId: Int32Array;
-  private stageBytes: Int32Array;
-  private stageFlags: Int32Array;
-  private stageCookie: Float64Array;
-  private stageFill = 0;
+  private readonly stage: CompletionStage;
+  private readonly posted = new PostedBuffers();
 
   constructor(options: RxQueueOptions) {
     const config = resolveRxQueueConfig(options.config);
@@ -175,12 +110,7 @@ export class RxQueue {
     this.oooWindow = ooo;
     this.deviceRng = options.deviceRng ?? null;
     if (ooo > 1 && !this.deviceRng) throw new TypeError("oooWindow > 1 needs a deviceRng stream");
-    this.stageStart = new Int32Array(ooo + 1);
-    this.stageLen = new Int32Array(ooo + 1);
-    this.stageBufId = new Int32Array(64);
-    this.stageBytes = new Int32Array(64);
-    this.stageFlags = new Int32Array(64);
-    this.stageCookie = new Float64Array(64);
+    this.stage = new CompletionStage(ooo);
 
     const factory = options.strategy;
     if (factory.contractVersion !== RX_STRATEGY_CONTRACT_VERSION) {
@@ -225,7 +155,7 @@ export class RxQueue {
     this.postBudget--;
     if (this.checker) this.checker.posted(bufId, page, offset, len, this.pages.isAllocated(page));
     this.bufq.write(bufId, page, offset, len);
-    this.rememberPosted(bufId, page, offset);
+    this.posted.remember(bufId, page, offset);
     this.complq.numFreeSlots--;
     this.counters.buffersPosted++;
   }
@@ -266,7 +196,7 @@ export class RxQueue {
     let remaining = len;
     const staging = this.oooWindow > 1;
     let stageSlot = 0;
-    if (staging) stageSlot = this.stageOpen(need);
+    if (staging) stageSlot = this.stage.open(need);
     for (let i = 0; i < need; i++) {
       const s = bufq.hwHead;
       bufq.hwHead = (s + 1) & bufq.mask;
@@ -277,10 +207,12 @@ export class RxQueue {
       if (i === 0) f |= flags & SKB_FAIL;
       // Every descriptor of a hardware RSC aggregate carries the rsc bit.
       f |= flags & RSC;
-      if (staging) this.stagePut(stageSlot, i, bufq.bufId[s], bytes, f, cookie);
+      if (staging) this.stage.put(stageSlot, i, bufq.bufId[s], bytes, f, cookie);
       else this.complq.write(bufq.bufId[s], bytes, f, cookie);
     }
-    if (staging && this.stagedCount > this.oooWindow) this.stageEmit(this.deviceRng!.nextInt(this.stagedCount));
+    if (staging && this.stage.count > this.oooWindow) {
+      this.stage.emit(this.deviceRng!.nextInt(this.stage.count), this.complq);
+    }
     return true;
   }
 
@@ -294,74 +226,13 @@ export class RxQueue {
 
   /** Write every held-back completion now, in random order (end of a burst, before a poll). */
   deviceFlush(): void {
-    while (this.stagedCount > 0) {
-      this.stageEmit(this.stagedCount === 1 ? 0 : this.deviceRng!.nextInt(this.stagedCount));
-    }
-    this.stageFill = 0;
+    const stage = this.stage;
+    while (stage.count > 0) stage.emit(stage.count === 1 ? 0 : this.deviceRng!.nextInt(stage.count), this.complq);
   }
 
   /** True when a completion waits for the driver. */
   hasCompletions(): boolean {
     return this.complq.hasNext();
-  }
-
-  private stageOpen(need: number): number {
-    const p = this.stagedCount++;
-    if (this.stageFill + need > this.stageBufId.length) this.compactStage(need);
-    this.stageStart[p] = this.stageFill;
-    this.stageLen[p] = need;
-    this.stageFill += need;
-    return p;
-  }
-
-  private stagePut(p: number, i: number, bufId: number, bytes: number, flags: number, cookie: number): void {
-    const k = this.stageStart[p] + i;
-    this.stageBufId[k] = bufId;
-    this.stageBytes[k] = bytes;
-    this.stageFlags[k] = flags;
-    this.stageCookie[k] = cookie;
-  }
-
-  private stageEmit(p: number): void {
-    const start = this.stageStart[p];
-    const n = this.stageLen[p];
-    for (let k = start; k < start + n; k++) {
-      this.complq.write(this.stageBufId[k], this.stageBytes[k], this.stageFlags[k], this.stageCookie[k]);
-    }
-    // Keep packet order of the rest: shift later packets down one place.
-    for (let q = p + 1; q < this.stagedCount; q++) {
-      this.stageStart[q - 1] = this.stageStart[q];
-      this.stageLen[q - 1] = this.stageLen[q];
-    }
-    this.stagedCount--;
-    if (this.stagedCount === 0) this.stageFill = 0;
-  }
-
-  private compactStage(extra: number): void {
-    // Move the staged packets to the front of fresh arrays large enough for `extra` more descriptors.
-    let total = extra;
-    for (let p = 0; p < this.stagedCount - 1; p++) total += this.stageLen[p];
-    const cap = Math.max(this.stageBufId.length, total * 2);
-    const bufId = new Int32Array(cap);
-    const bytes = new Int32Array(cap);
-    const flags = new Int32Array(cap);
-    const cookie = new Float64Array(cap);
-    let fill = 0;
-    for (let p = 0; p < this.stagedCount - 1; p++) {
-      const s = this.stageStart[p];
-      const n = this.stageLen[p];
-      bufId.set(this.stageBufId.subarray(s, s + n), fill);
-      bytes.set(this.stageBytes.subarray(s, s + n), fill);
-      flags.set(this.stageFlags.subarray(s, s + n), fill);
-      cookie.set(this.stageCookie.subarray(s, s + n), fill);
-      this.stageStart[p] = fill;
-      fill += n;
-    }
-    this.stageBufId = bufId;
-    this.stageBytes = bytes;
-    this.stageFlags = flags;
-    this.stageCookie = cookie;
-    this.stageFill = fill;
   }
 
   // ---- driver: NAPI poll ---------------------------------------------------
@@ -423,7 +294,8 @@ export class RxQueue {
     else kind = K_FRAGMENT;
 
     // The device no longer writes this buffer, whatever happens next.
-    const slotPage = this.lookupPosted(bufId);
+    const slotPage = this.posted.page(bufId);
+    const slotOffset = this.posted.offset(bufId);
     if (this.log) this.log.line(`I complete ${bufId} ${KIND_NAMES[kind]} ${bytes} @${this.clock.now()}`);
     if (this.checker) this.checker.completed(bufId);
     const result = strategy.complete(bufId, kind, bytes);
@@ -432,7 +304,7 @@ export class RxQueue {
       return 3;
     }
     // The strategy took the buffer back: it is no longer outstanding.
-    if (bufId >= 0 && bufId < this.postedPageById.length) this.postedPageById[bufId] = NONE;
+    this.posted.release(bufId);
     if (kind === K_ERROR) return 1;
     if (kind === K_NOMEM || result === R_DROPPED) return 2;
     if (kind === K_COPY) {
@@ -443,7 +315,7 @@ export class RxQueue {
       return 0;
     }
     let page = slotPage;
-    let offset = this.postedOffset;
+    let offset = slotOffset;
     if (result === R_REDIRECTED) {
       page = this.redirect.page;
       offset = this.redirect.offset;
@@ -463,47 +335,14 @@ export class RxQueue {
     return 0;
   }
 
-  // Posted buffer lookup: the device echoes the id; the driver's buf state knows the page and offset.
-  // The simulation keeps them per buffer id as posted, so the skb references exactly what the device wrote.
-  private postedPageById = new Int32Array(1024).fill(NONE);
-  private postedOffById = new Int32Array(1024);
-  private postedOffset = 0;
-  private largestPosted = NONE;
-
   /** True while `bufId` is posted and the strategy has not taken it back. */
   isOutstanding(bufId: number): boolean {
-    return bufId >= 0 && bufId < this.postedPageById.length && this.postedPageById[bufId] !== NONE;
+    return this.posted.isOutstanding(bufId);
   }
 
   /** Largest buffer id the strategy ever posted (-1: none yet). */
   get largestPostedId(): number {
-    return this.largestPosted;
-  }
-
-  private lookupPosted(bufId: number): number {
-    if (bufId < 0 || bufId >= this.postedPageById.length) {
-      this.postedOffset = 0;
-      return NONE;
-    }
-    this.postedOffset = this.postedOffById[bufId];
-    return this.postedPageById[bufId];
-  }
-
-  /** Record where a posted buffer id lives, as the driver's buf state does. */
-  private rememberPosted(bufId: number, page: number, offset: number): void {
-    if (bufId >= this.postedPageById.length) {
-      let cap = this.postedPageById.length;
-      while (cap <= bufId) cap *= 2;
-      const p = new Int32Array(cap).fill(NONE);
-      p.set(this.postedPageById);
-      const o = new Int32Array(cap);
-      o.set(this.postedOffById);
-      this.postedPageById = p;
-      this.postedOffById = o;
-    }
-    this.postedPageById[bufId] = page;
-    this.postedOffById[bufId] = offset;
-    if (bufId > this.largestPosted) this.largestPosted = bufId;
+    return this.posted.largestId;
   }
 
   /** `gve_rx_free_skb`: drop the skb under construction; its fragments are released at once. */
@@ -553,8 +392,7 @@ export class RxQueue {
     this.stopped = true;
     if (this.log) this.log.line(`I teardown @${this.clock.now()}`);
     if (this.skbHead !== NONE) this.dropSkb();
-    this.stagedCount = 0;
-    this.stageFill = 0;
+    this.stage.clear();
     if (this.checker) {
       // Every buffer the device still had is no longer written.
       const bufq = this.bufq;
