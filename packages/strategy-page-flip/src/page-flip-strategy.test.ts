@@ -201,46 +201,44 @@ describe.each([
   { pageSize: 65536, bufferSize: 2048, driver: "i40e", perPage: 31 },
   { pageSize: 65536, bufferSize: 2048, driver: "simplified", perPage: 32 },
   { pageSize: 65536, bufferSize: 4096, driver: "ixgbe", perPage: 16 },
-] as const)("page-flip ($driver): $pageSize-byte pages, $bufferSize-byte buffers", ({
-  pageSize,
-  bufferSize,
-  driver,
-  perPage,
-}) => {
-  it("walks forward by the buffer size and leaves the page after the last offset", () => {
-    const h = hand(pageSize, bufferSize, { driver });
-    const page = h.last.page;
-    const offsets = [h.last.offset];
-    for (let i = 1; i < perPage; i++) {
+] as const)(
+  "page-flip ($driver): $pageSize-byte pages, $bufferSize-byte buffers",
+  ({ pageSize, bufferSize, driver, perPage }) => {
+    it("walks forward by the buffer size and leaves the page after the last offset", () => {
+      const h = hand(pageSize, bufferSize, { driver });
+      const page = h.last.page;
+      const offsets = [h.last.offset];
+      for (let i = 1; i < perPage; i++) {
+        h.receive();
+        h.releaseAll();
+        expect(h.last.page).toBe(page);
+        offsets.push(h.last.offset);
+      }
+      expect(offsets).toEqual(Array.from({ length: perPage }, (_, i) => i * bufferSize));
+      expect(h.stat("busy")).toBe(0);
+      // The page's last buffer goes up: the offset passes pageSize - bufferSize.
       h.receive();
+      expect(h.stat("busy")).toBe(1);
+      expect(h.last.page).not.toBe(page);
+      expect(h.last.offset).toBe(0);
+      // Drained: only the held fragment's reference is left, and its release frees the page.
+      expect(h.pages.peek(page)).toBe(1);
       h.releaseAll();
-      expect(h.last.page).toBe(page);
-      offsets.push(h.last.offset);
-    }
-    expect(offsets).toEqual(Array.from({ length: perPage }, (_, i) => i * bufferSize));
-    expect(h.stat("busy")).toBe(0);
-    // The page's last buffer goes up: the offset passes pageSize - bufferSize.
-    h.receive();
-    expect(h.stat("busy")).toBe(1);
-    expect(h.last.page).not.toBe(page);
-    expect(h.last.offset).toBe(0);
-    // Drained: only the held fragment's reference is left, and its release frees the page.
-    expect(h.pages.peek(page)).toBe(1);
-    h.releaseAll();
-    expect(h.pages.isAllocated(page)).toBe(false);
-    expect(h.finish()).toEqual([]);
-  });
+      expect(h.pages.isAllocated(page)).toBe(false);
+      expect(h.finish()).toEqual([]);
+    });
 
-  it("keeps walking while the stack holds earlier buffers, and reads no page count", () => {
-    const h = hand(pageSize, bufferSize, { driver });
-    const page = h.last.page;
-    for (let i = 1; i < perPage; i++) h.receive();
-    expect(h.last).toMatchObject({ page, offset: (perPage - 1) * bufferSize });
-    expect(h.pages.allocs).toBe(1);
-    expect(h.pages.refReads).toBe(0);
-    expect(h.finish()).toEqual([]);
-  });
-});
+    it("keeps walking while the stack holds earlier buffers, and reads no page count", () => {
+      const h = hand(pageSize, bufferSize, { driver });
+      const page = h.last.page;
+      for (let i = 1; i < perPage; i++) h.receive();
+      expect(h.last).toMatchObject({ page, offset: (perPage - 1) * bufferSize });
+      expect(h.pages.allocs).toBe(1);
+      expect(h.pages.refReads).toBe(0);
+      expect(h.finish()).toEqual([]);
+    });
+  },
+);
 
 describe("page-flip: truesize stride on large pages", () => {
   it("walks by SKB_DATA_ALIGN(bytes), fitting more short packets into a page", () => {
