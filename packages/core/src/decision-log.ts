@@ -152,6 +152,9 @@ export function replayDecisionLog(text: string, factory: RxStrategyFactory): Rep
       case "teardown":
         strategy.teardown();
         break;
+      case "teardown-work":
+        strategy.runTeardownWork?.();
+        break;
       default:
         throw new Error(`decision log line ${i + 1}: unknown input ${JSON.stringify(f[1])}`);
     }

@@ -346,11 +346,11 @@ export class RxQueue {
   }
 
   /** `gve_rx_free_skb`: drop the skb under construction; its fragments are released at once. */
-  private dropSkb(): void {
+  private dropSkb(inNapi = true): void {
     if (this.skbHead === NONE) return;
     const skb = this.skbHead;
     this.skbHead = NONE;
-    this.releaseSkb(skb, true);
+    this.releaseSkb(skb, inNapi);
   }
 
   // ---- stack -------------------------------------------------------------
@@ -390,8 +390,10 @@ export class RxQueue {
   teardown(): void {
     if (this.stopped) return;
     this.stopped = true;
+    // gve_rx_stop_ring_dqo (v6.14+) disables the pool's direct recycling and removes NAPI before the
+    // ring is reset: the skb under construction is released outside NAPI, before the strategy's teardown.
+    if (this.skbHead !== NONE) this.dropSkb(false);
     if (this.log) this.log.line(`I teardown @${this.clock.now()}`);
-    if (this.skbHead !== NONE) this.dropSkb();
     this.stage.clear();
     if (this.checker) {
       // Every buffer the device still had is no longer written.
@@ -399,6 +401,22 @@ export class RxQueue {
       for (let s = bufq.head; s !== bufq.tail; s = (s + 1) & bufq.mask) this.checker.completed(bufq.bufId[s]);
     }
     this.strategy.teardown();
+  }
+
+  /**
+   * After {@link teardown}: when the strategy's deferred work is due
+   * (simulated ns), or `Infinity` when none is pending. See `RxStrategy.teardownWorkAt`.
+   */
+  teardownWorkAt(): number {
+    if (!this.stopped || this.strategy.teardownWorkAt === undefined) return Number.POSITIVE_INFINITY;
+    return this.strategy.teardownWorkAt();
+  }
+
+  /** Run the strategy's deferred teardown work; the caller has set the clock to {@link teardownWorkAt}. */
+  runTeardownWork(): void {
+    if (!this.stopped || this.strategy.runTeardownWork === undefined) return;
+    if (this.log) this.log.line(`I teardown-work @${this.clock.now()}`);
+    this.strategy.runTeardownWork();
   }
 
   /** True once {@link teardown} ran. */

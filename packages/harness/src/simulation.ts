@@ -454,10 +454,20 @@ class Simulation implements StackSink {
     queue.teardown();
     const teardownInflightPages = pages.resident;
     let lastReleaseNs = now;
-    while (heap.size > 0) {
-      lastReleaseNs = Math.max(lastReleaseNs, heap.topTime());
-      clock.set(lastReleaseNs);
-      queue.releaseSkb(heap.pop(), false);
+    // The stack's releases, in time order with the strategy's deferred work (page_pool's release
+    // retry); a release wins a tie. With no skb left, the work runs once more and then stops.
+    let workAt = queue.teardownWorkAt();
+    while (heap.size > 0 || workAt !== INF) {
+      if (heap.size > 0 && heap.topTime() <= workAt) {
+        lastReleaseNs = Math.max(lastReleaseNs, heap.topTime());
+        clock.set(lastReleaseNs);
+        queue.releaseSkb(heap.pop(), false);
+      } else {
+        clock.set(Math.max(clock.now(), workAt));
+        queue.runTeardownWork();
+        if (heap.size === 0) break;
+      }
+      workAt = queue.teardownWorkAt();
     }
     const leaked = queue.checkLeaks().length;
     const checker = queue.checker;

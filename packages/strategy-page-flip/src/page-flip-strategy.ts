@@ -142,10 +142,13 @@ class PageFlipStrategy implements RxStrategy {
     const reusable = this.reusable[bufId];
 
     let verdict: ReuseVerdict;
-    if (kind === CompletionKind.Fragment) {
-      // `ixgbe_get_rx_buffer`: read the count (4 KiB pages only), spend one
+    // The drivers build an skb for an errored packet too (copying it whole only when it is short),
+    // and free it after ixgbe_put_rx_buffer: ixgbe_cleanup_headers, i40e_cleanup_headers, ice_clean_rx_irq.
+    const errorFrag = kind === CompletionKind.Error && this.g.errorAsFragment && bytes > this.g.copybreak;
+    if (kind === CompletionKind.Fragment || errorFrag) {
+      // `ixgbe_get_rx_buffer`: read the count (4 KiB pages, or any page with ice), spend one
       // pre-paid reference for the skb's fragment without an atomic.
-      const pgcnt = this.g.flip ? this.env.pages.count(page) : 0;
+      const pgcnt = this.g.countCheck ? this.env.pages.count(page) : 0;
       bias--;
       offset = nextOffset(this.g, this.truesizeStride, offset, bytes);
       verdict = reuseVerdict(this.g, reusable === 1, pgcnt, bias, offset);
@@ -153,8 +156,8 @@ class PageFlipStrategy implements RxStrategy {
       // The skb allocation failed before the buffer was touched: it stays as it was.
       verdict = ReuseVerdict.Reuse;
     } else {
-      // Copybreak and rx errors still pass `ixgbe_put_rx_buffer`; nothing went
-      // up, so bias and offset are unchanged and only the page's origin matters.
+      // Copybreak (and, short or `"simplified"`, rx errors) still pass `ixgbe_put_rx_buffer`;
+      // nothing went up, so bias and offset are unchanged and only the page's origin matters.
       verdict = reusable === 1 ? ReuseVerdict.Reuse : ReuseVerdict.Waive;
     }
 
@@ -176,6 +179,11 @@ class PageFlipStrategy implements RxStrategy {
       else this.busy++; // i40e counts the large-page end as `page_busy_count` too.
       if (log) log.line(`D drain ${bufId} page=${page} bias=${bias} ${VERDICT_NAMES[verdict]}`);
       this.env.pages.sub(page, bias);
+    }
+    if (errorFrag) {
+      // dev_kfree_skb_any: the errored skb's fragment reference goes at once.
+      if (log) log.line(`D rx-error-free page=${page}`);
+      this.env.pages.put(page);
     }
     return CompletionResult.Accepted;
   }
