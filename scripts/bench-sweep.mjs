@@ -53,10 +53,13 @@ for (let round = 0; round < rounds; round++) {
 rmSync(dir, { recursive: true, force: true });
 const sorted = (a) => [...a].sort((x, y) => x - y);
 const median = (a) => sorted(a)[Math.floor(a.length / 2)];
-const spread = (a) => `min ${sorted(a)[0].toFixed(2)} / median ${median(a).toFixed(2)} / max ${sorted(a).at(-1).toFixed(2)} s`;
+const spread = (a) =>
+  `min ${sorted(a)[0].toFixed(2)} / median ${median(a).toFixed(2)} / max ${sorted(a).at(-1).toFixed(2)} s`;
 console.log(
   `\nsweep of 9 points × 2 strategies, ${packets} packets each — ${cpus()[0]?.model.trim()}, ${availableParallelism()} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z; load average ${loadBefore} before, ${load()} after`,
 );
 console.log(`1 worker:  ${spread(times[1])}`);
 console.log(`2 workers: ${spread(times[2])}`);
-console.log(`speed-up of the medians ×${(median(times[1]) / median(times[2])).toFixed(2)}; of the minimums ×${(sorted(times[1])[0] / sorted(times[2])[0]).toFixed(2)}`);
+console.log(
+  `speed-up of the medians ×${(median(times[1]) / median(times[2])).toFixed(2)}; of the minimums ×${(sorted(times[1])[0] / sorted(times[2])[0]).toFixed(2)}`,
+);

@@ -36,7 +36,9 @@ export function readSweepFile(path: string): SweepFile {
       );
     }
     if (!Number.isInteger(r.index) || !Number.isInteger(r.total) || r.index < 0 || r.index >= r.total) {
-      throw new CliError(`${path} holds point index ${r.index} outside its sweep of ${r.total} points: the file is damaged`);
+      throw new CliError(
+        `${path} holds point index ${r.index} outside its sweep of ${r.total} points: the file is damaged`,
+      );
     }
     if (sweepId === null) {
       sweepId = r.sweepId;

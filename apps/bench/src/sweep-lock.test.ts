@@ -40,7 +40,9 @@ describe("the output lock", () => {
     const out = join(tempDir(), "b.jsonl");
     holderFile(out, { pid: 4242, host: "here" });
     const lock = lockOutput("--out", out, env({ alive: (pid) => pid !== 4242 }));
-    expect(String(stderr.mock.calls[0]?.[0])).toMatch(/removed the stale lock \S+b\.jsonl\.lock \(pid 4242 on here is gone\)/);
+    expect(String(stderr.mock.calls[0]?.[0])).toMatch(
+      /removed the stale lock \S+b\.jsonl\.lock \(pid 4242 on here is gone\)/,
+    );
     lock.release();
   });
 

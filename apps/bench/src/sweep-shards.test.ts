@@ -48,7 +48,9 @@ describe("sweep shards, merge and status (built CLI)", () => {
   it("--resume refuses a file of another shard of the same sweep and leaves it as it was", () => {
     const before = text(s1);
     const msg = refused(runBuilt(["sweep", ...RUN, "--shard", "2/3", "--out", s1, "--resume"]));
-    expect(msg).toMatch(/^rxsim: \S+s1\.jsonl holds shard 1\/3 of this sweep; this run is shard 2\/3: give each shard its own --out/);
+    expect(msg).toMatch(
+      /^rxsim: \S+s1\.jsonl holds shard 1\/3 of this sweep; this run is shard 2\/3: give each shard its own --out/,
+    );
     expect(text(s1)).toBe(before);
     // Also the whole sweep resumed on one shard's file: the old rewrite would have kept only its own points.
     expect(refused(runBuilt(["sweep", ...RUN, "--out", s1, "--resume"]))).toMatch(
@@ -101,7 +103,9 @@ describe("sweep shards, merge and status (built CLI)", () => {
 
   it("merge refuses another sweep, another record version, a torn shard and its own input as --out", () => {
     const other = join(dir, "other.jsonl");
-    expect(runBuilt(["sweep", "--vary", "queue.pageSize=4096,16384", "--packets", "10000", "--out", other]).code).toBe(0);
+    expect(runBuilt(["sweep", "--vary", "queue.pageSize=4096,16384", "--packets", "10000", "--out", other]).code).toBe(
+      0,
+    );
     expect(refused(runBuilt(["sweep", "merge", "--out", join(dir, "y.jsonl"), s1, other]))).toMatch(
       /other\.jsonl is from another sweep than \S+s1\.jsonl/,
     );
@@ -115,7 +119,9 @@ describe("sweep shards, merge and status (built CLI)", () => {
     expect(refused(runBuilt(["sweep", "merge", "--out", join(dir, "y.jsonl"), s1, torn, s3]))).toMatch(
       /torn\.jsonl: the last line is cut off: that shard did not finish/,
     );
-    expect(refused(runBuilt(["sweep", "merge", "--out", s1, s1, s2, s3]))).toMatch(/--out \S+s1\.jsonl is also an input/);
+    expect(refused(runBuilt(["sweep", "merge", "--out", s1, s1, s2, s3]))).toMatch(
+      /--out \S+s1\.jsonl is also an input/,
+    );
     expect(existsSync(join(dir, "y.jsonl"))).toBe(false);
   });
 

@@ -111,7 +111,9 @@ async function runSweep(pool: Piscina<SweepTask, SweepStrategyResult>, plan: Swe
     const done = new Set<number>();
     if (existsSync(out) && statSync(out).size > 0) {
       if (!flags.resume) {
-        throw new CliError(`${out} already holds results; add --resume to continue that sweep, or choose another --out`);
+        throw new CliError(
+          `${out} already holds results; add --resume to continue that sweep, or choose another --out`,
+        );
       }
       const file = readSweepFile(out);
       if (file.sweepId !== null && file.sweepId !== sweepId) {
@@ -193,7 +195,9 @@ async function runSweep(pool: Piscina<SweepTask, SweepStrategyResult>, plan: Swe
       try {
         writeFileAtomic(out, ordered.map(sweepRecordLine).join(""));
       } catch (error) {
-        throw new CliError(`cannot rewrite --out ${out} in point order: ${oneLine(error)}; its points are kept as they were`);
+        throw new CliError(
+          `cannot rewrite --out ${out} in point order: ${oneLine(error)}; its points are kept as they were`,
+        );
       }
       violations = countViolations(ordered);
     }
