@@ -101,7 +101,7 @@ describe("sweep shards, merge and status (built CLI)", () => {
     );
   });
 
-  it("merge refuses another sweep, another record version, a torn shard and its own input as --out", () => {
+  it("merge refuses a shard of another sweep", () => {
     const other = join(dir, "other.jsonl");
     expect(runBuilt(["sweep", "--vary", "queue.pageSize=4096,16384", "--packets", "10000", "--out", other]).code).toBe(
       0,
@@ -109,20 +109,33 @@ describe("sweep shards, merge and status (built CLI)", () => {
     expect(refused(runBuilt(["sweep", "merge", "--out", join(dir, "y.jsonl"), s1, other]))).toMatch(
       /other\.jsonl is from another sweep than \S+s1\.jsonl/,
     );
+    expect(existsSync(join(dir, "y.jsonl"))).toBe(false);
+  });
+
+  it("merge refuses a shard of another record version", () => {
     const old = join(dir, "v1-merge.jsonl");
     writeFileSync(old, text(s2).replaceAll('"version":2', '"version":1'));
     expect(refused(runBuilt(["sweep", "merge", "--out", join(dir, "y.jsonl"), s1, old, s3]))).toMatch(
       /v1-merge\.jsonl holds sweep records of version 1; this rxsim reads version 2/,
     );
+    expect(existsSync(join(dir, "y.jsonl"))).toBe(false);
+  });
+
+  it("merge refuses a torn shard: that shard did not finish", () => {
     const torn = join(dir, "torn.jsonl");
     writeFileSync(torn, `${lines(s2)[0]}\n${lines(s2)[1].slice(0, 50)}`);
     expect(refused(runBuilt(["sweep", "merge", "--out", join(dir, "y.jsonl"), s1, torn, s3]))).toMatch(
       /torn\.jsonl: the last line is cut off: that shard did not finish/,
     );
+    expect(existsSync(join(dir, "y.jsonl"))).toBe(false);
+  });
+
+  it("merge refuses to write over one of its inputs", () => {
+    const before = text(s1);
     expect(refused(runBuilt(["sweep", "merge", "--out", s1, s1, s2, s3]))).toMatch(
       /--out \S+s1\.jsonl is also an input/,
     );
-    expect(existsSync(join(dir, "y.jsonl"))).toBe(false);
+    expect(text(s1)).toBe(before);
   });
 
   it("status shows points done and missing per shard and per sweep", () => {
