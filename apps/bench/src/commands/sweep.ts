@@ -65,18 +65,7 @@ export async function sweepCommand(scenario: string | undefined, flags: SweepFla
   const all = planSweep(axes);
   const base = resolveScenario(scenario, flags);
   assertWritable("--out", out);
-  // Workers load their modules while this thread loads strategies and checks every point.
-  const pool = new Piscina<SweepTask, SweepStrategyResult>({
-    filename: new URL("../sweep-worker.js", import.meta.url).href,
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: Number.POSITIVE_INFINITY,
-  });
-  try {
-    return await runSweep(pool, { scenario: base, flags, out, axes, all, shard, workers });
-  } finally {
-    await pool.destroy();
-  }
+  return runSweep({ scenario: base, flags, out, axes, all, shard, workers });
 }
 
 interface SweepPlan {
@@ -89,7 +78,7 @@ interface SweepPlan {
   workers: number;
 }
 
-async function runSweep(pool: Piscina<SweepTask, SweepStrategyResult>, plan: SweepPlan): Promise<number> {
+async function runSweep(plan: SweepPlan): Promise<number> {
   const { scenario: base, flags, out, axes, all, shard, workers } = plan;
   const factories = await loadStrategies(flags.strategies); // a bad strategy fails before any point runs
   const mine = shardPoints(all, shard);
@@ -138,6 +127,12 @@ async function runSweep(pool: Piscina<SweepTask, SweepStrategyResult>, plan: Swe
     );
 
     if (todo.length > 0) {
+      const pool = new Piscina<SweepTask, SweepStrategyResult>({
+        filename: new URL("../sweep-worker.js", import.meta.url).href,
+        minThreads: workers,
+        maxThreads: workers,
+        idleTimeout: Number.POSITIVE_INFINITY,
+      });
       const appender = createLineAppender(out);
       const progress = createProgress("sweep", process.stderr, 0);
       let finished = 0;
@@ -182,7 +177,11 @@ async function runSweep(pool: Piscina<SweepTask, SweepStrategyResult>, plan: Swe
         stopped = true;
         progress.stop();
         // Lines of points that finished before a failure are still written.
-        await appender.drain();
+        try {
+          await appender.drain();
+        } finally {
+          await pool.destroy();
+        }
       }
     }
 
