@@ -148,5 +148,10 @@ describe("sweep shards, merge and status (built CLI)", () => {
     expect(out[1]).toMatch(/status-s2\.jsonl: sweep [0-9a-f]{16} shard 2\/3: 1\/2 points; missing 4$/);
     expect(out[2]).toMatch(/not-yet\.jsonl: not started \(no such file\)/);
     expect(out[3]).toMatch(/^sweep [0-9a-f]{16}: 3\/6 points in 2 file\(s\); missing 2, 4-5$/);
+    // A file being written says by whom (its lock).
+    writeFileSync(`${partial}.lock`, JSON.stringify({ pid: 4321, host: "node-7", since: "x", token: "t" }));
+    expect(runBuilt(["sweep", "status", partial]).stdout).toMatch(
+      /status-s2\.jsonl: .*missing 4; running: pid 4321 on node-7, lock refreshed \d+ s ago/,
+    );
   });
 });
