@@ -58,7 +58,7 @@ describe("catalog golden: decision logs and metrics unchanged", () => {
       }
     }
     if (process.env.RXSIM_UPDATE_GOLDEN === "1") {
-      writeFileSync(FIXTURE, `${JSON.stringify(got, null, 1)}\n`);
+      writeFileSync(FIXTURE, `${JSON.stringify(got, null, 2)}\n`);
     }
     const want = JSON.parse(readFileSync(FIXTURE, "utf8")) as Record<string, Golden>;
     expect(Object.keys(got).length).toBe(Object.keys(scenarios).length * Object.keys(BUILTIN_STRATEGIES).length);

@@ -1,6 +1,6 @@
 import type { Clock } from "./clock.js";
+import type { DecisionLogSink } from "./decision-log-sink.js";
 import type { Rng } from "./rng.js";
-import type { DecisionLogSink } from "./strategy.js";
 
 /** Page id returned when an allocation fails. */
 export const NO_PAGE = -1;

@@ -2,6 +2,7 @@ import { InvariantChecker } from "./checker.js";
 import type { Clock } from "./clock.js";
 import { CompletionStage } from "./completion-stage.js";
 import { resolveRxQueueConfig } from "./config.js";
+import type { DecisionLogSink } from "./decision-log-sink.js";
 import { COMPL_EOP, COMPL_RSC, COMPL_RX_ERROR, COMPL_SIM_SKB_ALLOC_FAIL } from "./descriptors.js";
 import type { PageTable } from "./page-table.js";
 import { PostedBuffers } from "./posted-buffers.js";
@@ -12,7 +13,6 @@ import { SkbTable } from "./skb-table.js";
 import {
   CompletionKind,
   CompletionResult,
-  type DecisionLogSink,
   type FragmentRedirect,
   RX_STRATEGY_CONTRACT_VERSION,
   type RxQueueConfig,

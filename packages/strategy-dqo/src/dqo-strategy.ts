@@ -1,6 +1,7 @@
 import {
   CompletionKind,
   CompletionResult,
+  defineStrategyFactory,
   NO_PAGE,
   type PageTable,
   RX_STRATEGY_CONTRACT_VERSION,
@@ -58,13 +59,7 @@ function strategyName(options: ResolvedDqoOptions): string {
  */
 export function createDqoStrategy(options: DqoOptions = {}): RxStrategyFactory<ResolvedDqoOptions> {
   const resolved = resolveDqoOptions(options);
-  const name = strategyName(resolved);
-  return {
-    contractVersion: RX_STRATEGY_CONTRACT_VERSION,
-    name,
-    options: resolved,
-    create: (env) => new DqoStrategy(env, resolved, name),
-  };
+  return defineStrategyFactory(strategyName(resolved), resolved, DqoStrategy);
 }
 
 /**
