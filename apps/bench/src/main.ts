@@ -101,11 +101,16 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
 
   program
     .command("perf")
-    .description("measure simulated packets per second of each strategy on `default`, checker off and on")
+    .description(
+      "measure simulated packets per second of each strategy on `default`, checker off and on, and of the strategy alone",
+    )
     .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
     .option("--packets <n>", "packets per timed run with the checker off", "2000000")
     .option("--checker-packets <n>", "packets per timed run with the checker on", "500000")
-    .option("--json <file>", "write the figures with machine and Node version")
+    .option("--loop-packets <n>", "packets per timed run of the strategy alone (0: skip)", "10000000")
+    .option("--runs <n>", "timed runs per measurement (min / median / max)", "5")
+    .option("--isolate <mode>", "worker: a fresh worker thread per measurement; none: all in this process", "worker")
+    .option("--json <file>", "write the figures with machine, Node version, date and load average")
     .action((flags) => run(perfCommand(flags)));
 
   scenarioOptions(

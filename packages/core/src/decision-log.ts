@@ -1,10 +1,10 @@
 import { createManualClock } from "./clock.js";
 import { resolveRxQueueConfig } from "./config.js";
+import type { DecisionLogSink } from "./decision-log-sink.js";
 import { createPageTable } from "./page-table.js";
 import { createRng } from "./rng.js";
 import {
   CompletionKind,
-  type DecisionLogSink,
   type FragmentRedirect,
   type RxQueueConfig,
   type RxStrategyEnv,

@@ -17,6 +17,7 @@ export {
   type ReplayOutcome,
   replayDecisionLog,
 } from "./decision-log.js";
+export type { DecisionLogSink } from "./decision-log-sink.js";
 export {
   type BufqDescriptor,
   COMPL_EOP,
@@ -45,7 +46,6 @@ export { SkbTable } from "./skb-table.js";
 export {
   CompletionKind,
   CompletionResult,
-  type DecisionLogSink,
   describeFactoryProblem,
   type FragmentRedirect,
   isRxStrategyFactory,
@@ -55,6 +55,7 @@ export {
   type RxStrategyEnv,
   type RxStrategyFactory,
 } from "./strategy.js";
+export { defineStrategyFactory, type RxStrategyClass } from "./strategy-factory.js";
 export {
   type BufferSizes,
   checkIntegerOption,

@@ -2,6 +2,7 @@ import { InvariantChecker } from "./checker.js";
 import type { Clock } from "./clock.js";
 import { CompletionStage } from "./completion-stage.js";
 import { resolveRxQueueConfig } from "./config.js";
+import type { DecisionLogSink } from "./decision-log-sink.js";
 import { COMPL_EOP, COMPL_RSC, COMPL_RX_ERROR, COMPL_SIM_SKB_ALLOC_FAIL } from "./descriptors.js";
 import type { PageTable } from "./page-table.js";
 import { PostedBuffers } from "./posted-buffers.js";
@@ -12,7 +13,6 @@ import { SkbTable } from "./skb-table.js";
 import {
   CompletionKind,
   CompletionResult,
-  type DecisionLogSink,
   type FragmentRedirect,
   RX_STRATEGY_CONTRACT_VERSION,
   type RxQueueConfig,
@@ -73,6 +73,8 @@ export class RxQueue {
   private postBudget = 0;
   private stopped = false;
   private readonly strategyCopybreak: number;
+  /** The strategy listens to fragment releases: read once, so releasing asks no per-fragment question of it. */
+  private readonly notifyRelease: boolean;
 
   // skb under construction (`rx->ctx.skb_head`), its fragment count in the current chained skb, and bytes.
   private skbHead = NONE;
@@ -129,6 +131,7 @@ export class RxQueue {
     };
     this.strategy = factory.create(env);
     this.strategyCopybreak = this.strategy.copybreak;
+    this.notifyRelease = typeof this.strategy.onFragmentRelease === "function";
     if (this.strategy.onPageCountDrop) this.pages.setListener(this.strategy as Required<RxStrategy>);
   }
 
@@ -366,7 +369,7 @@ export class RxQueue {
     const prevNapi = this.pages.inNapi;
     this.pages.inNapi = inNapi;
     const strategy = this.strategy;
-    const onRelease = strategy.onFragmentRelease;
+    const notify = this.notifyRelease;
     for (let f = skbs.fragHead[skb]; f !== NONE; f = skbs.fragNext[f]) {
       const page = skbs.fragPage[f];
       const off = skbs.fragOff[f];
@@ -374,7 +377,7 @@ export class RxQueue {
       if (this.log) this.log.line(`I release ${page} ${off} ${len} ${inNapi ? "napi" : "proc"} @${this.clock.now()}`);
       if (this.checker) this.checker.released(page, off, len);
       this.pages.put(page);
-      if (onRelease !== undefined) onRelease.call(strategy, page, off, len, inNapi);
+      if (notify) (strategy as Required<RxStrategy>).onFragmentRelease(page, off, len, inNapi);
     }
     skbs.freeSkbRecord(skb);
     this.pages.inNapi = prevNapi;

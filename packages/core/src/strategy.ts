@@ -1,4 +1,5 @@
 import type { Clock } from "./clock.js";
+import type { DecisionLogSink } from "./decision-log-sink.js";
 import type { PageTable } from "./page-table.js";
 import type { Rng } from "./rng.js";
 
@@ -73,12 +74,6 @@ export interface FragmentRedirect {
   page: number;
   /** Offset of the copied bytes inside that page. */
   offset: number;
-}
-
-/** A sink for decision-log lines (see the core README for the line format). */
-export interface DecisionLogSink {
-  /** Append one line (no trailing newline). */
-  line(text: string): void;
 }
 
 /**

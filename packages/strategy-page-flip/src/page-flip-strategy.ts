@@ -2,6 +2,7 @@ import {
   BufferIdTable,
   CompletionKind,
   CompletionResult,
+  defineStrategyFactory,
   NO_PAGE,
   RX_STRATEGY_CONTRACT_VERSION,
   type RxStrategy,
@@ -32,12 +33,7 @@ export const PAGE_FLIP_NAME = "page-flip";
  */
 export function createPageFlipStrategy(options: PageFlipOptions = {}): RxStrategyFactory<ResolvedPageFlipOptions> {
   const resolved = resolvePageFlipOptions(options);
-  return {
-    contractVersion: RX_STRATEGY_CONTRACT_VERSION,
-    name: PAGE_FLIP_NAME,
-    options: resolved,
-    create: (env) => new PageFlipStrategy(env, resolved),
-  };
+  return defineStrategyFactory(PAGE_FLIP_NAME, resolved, PageFlipStrategy);
 }
 
 class PageFlipStrategy implements RxStrategy {

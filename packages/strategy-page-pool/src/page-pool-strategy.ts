@@ -2,6 +2,7 @@ import {
   BufferIdTable,
   CompletionKind,
   CompletionResult,
+  defineStrategyFactory,
   NO_PAGE,
   RX_STRATEGY_CONTRACT_VERSION,
   type RxStrategy,
@@ -27,12 +28,7 @@ import {
  */
 export function createPagePoolStrategy(options: PagePoolOptions = {}): RxStrategyFactory<ResolvedPagePoolOptions> {
   const resolved = resolvePagePoolOptions(options);
-  return {
-    contractVersion: RX_STRATEGY_CONTRACT_VERSION,
-    name: "page-pool",
-    options: resolved,
-    create: (env) => new PagePoolStrategy(env, resolved),
-  };
+  return defineStrategyFactory("page-pool", resolved, PagePoolStrategy);
 }
 
 class PagePoolStrategy implements RxStrategy {

@@ -2,11 +2,12 @@ import { InvariantChecker } from "../checker.js";
 import { createManualClock, type ManualClock } from "../clock.js";
 import { resolveRxQueueConfig } from "../config.js";
 import { formatDecisionLogHeader } from "../decision-log.js";
+import type { DecisionLogSink } from "../decision-log-sink.js";
 import { COMPL_RX_ERROR, COMPL_SIM_SKB_ALLOC_FAIL } from "../descriptors.js";
 import { type AllocFailureOptions, createPageTable, type PageTable } from "../page-table.js";
 import { createRng, type Rng } from "../rng.js";
 import { RxQueue } from "../rx-queue.js";
-import type { DecisionLogSink, RxQueueConfig, RxStrategyFactory } from "../strategy.js";
+import type { RxQueueConfig, RxStrategyFactory } from "../strategy.js";
 
 /** Options of {@link createScriptedQueue}. */
 export interface ScriptedQueueOptions {
