@@ -9,11 +9,18 @@ export {
 export { type Clock, createManualClock, type ManualClock } from "./clock.js";
 export { DEFAULT_RX_QUEUE_CONFIG, resolveRxQueueConfig } from "./config.js";
 export {
+  allocFailAttempts,
+  createDecisionLogReplayer,
+  type DecisionLogReplayer,
+  type DecisionLogReplayerOptions,
+} from "./decision-log-replayer.js";
+export {
   createMemoryLogSink,
   DECISION_LOG_VERSION,
   type DecisionLogHeader,
   formatDecisionLogHeader,
   type MemoryLogSink,
+  parseDecisionLogHeader,
   type ReplayOutcome,
   replayDecisionLog,
 } from "./decision-log.js";
