@@ -117,6 +117,17 @@ export class PagePool {
     return this.ringCount;
   }
 
+  /**
+   * The pages resting in the pool, for tests and viewers (not for hot paths):
+   * the lockless cache bottom first (the next page handed out is its last),
+   * and the ring from its consumer head.
+   */
+  lists(): { cache: number[]; ring: number[] } {
+    const ring: number[] = [];
+    for (let k = 0; k < this.ringCount; k++) ring.push(this.ring[(this.ringHead + k) % this.ring.length]);
+    return { cache: Array.from(this.cache.subarray(0, this.cacheCount)), ring };
+  }
+
   /** `page_pool_inflight`: pages taken from the allocator and not given back (resting ones included). */
   get inflight(): number {
     return this.holdCnt - this.releaseCnt;
