@@ -45,7 +45,7 @@ function ui(index: LogIndex, replay: ViewerReplay, timeline: Timeline, status: H
   const steps = replay.steps;
   const main = document.getElementById("main") as HTMLElement;
   const controls = el("div", "controls");
-  const start = button(controls, "start", "⏮ start", "back to the start (Home)");
+  const start = button(controls, "start", "start", "back to the start (Home)");
   const back = button(controls, "back", "◀ step", "one step back (←)");
   const play = button(controls, "play", "▶ play", "play / pause (space)");
   const fwd = button(controls, "fwd", "step ▶", "one step forward (→)");
@@ -106,7 +106,7 @@ function ui(index: LogIndex, replay: ViewerReplay, timeline: Timeline, status: H
     panel(grid, "p-lists", "The strategy's lists", "dqo: recycled and used FIFOs and the free list; page_pool: cache and ring."),
   );
   const legend =
-    "Pieces: blue = posted to the device (buffer id), orange = held by the stack (×fragments), grey = free, red = posted while held. Label: page ·count, b = pagecnt_bias.";
+    "Pieces: blue = posted to the device (buffer id), orange = held by the stack (×fragments), grey = free, red = posted while held. Label: page ·count, or, for a strategy with a pagecnt_bias, page ·s(count − bias), the references beyond the bias. Hover for both.";
   const pages = new PagesView(panel(grid, "p-pages", "Pages", legend));
   const ring = new RingView(
     panel(

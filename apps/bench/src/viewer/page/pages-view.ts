@@ -37,7 +37,7 @@ export class PagesView {
     this.from.value = "0";
     this.from.title = "first page drawn (by position in the list)";
     this.from.addEventListener("change", () => this.update(this.last));
-    pager.append(el("span", "of", "drawing from the"), this.from, el("span", "of", "th page on:"), this.more);
+    pager.append(el("span", "of", "first page drawn (position):"), this.from, this.more);
     body.append(pager, this.grid);
   }
 
@@ -61,7 +61,8 @@ export class PagesView {
       setAttr(c, "data-bias", p.bias === null ? "" : String(p.bias));
       setAttr(c, "class", p.allocated ? "page" : "page unallocated");
       const label = c.firstChild as HTMLElement;
-      setText(label, `${p.page} ·${shortCount(p.count)}${p.bias === null ? "" : ` b${shortCount(p.bias)}`}`);
+      // With a bias, the telling number is the references beyond it: the stack's.
+      setText(label, `${p.page} ·${p.bias === null ? shortCount(p.count) : `s${shortCount(p.count - p.bias)}`}`);
       c.title = `page ${p.page}: count ${p.count}${p.bias === null ? "" : `, pagecnt_bias ${p.bias}`}${p.allocated ? "" : " (not allocated!)"}`;
       const bar = c.lastChild as HTMLElement;
       while (bar.childElementCount < p.pieces.length) bar.append(el("span", "piece"));
