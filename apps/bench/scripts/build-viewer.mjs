@@ -2,9 +2,10 @@
 // built-in strategies and Plot) into one browser script, dist/viewer-page.js,
 // which `rxsim view` inlines into every page it writes. Run by `build`, and by
 // the viewer's browser test so it always tests the current source.
-import { build } from "esbuild";
+
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 
 const root = resolve(fileURLToPath(import.meta.url), "../..");
 

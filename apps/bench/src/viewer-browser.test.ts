@@ -41,7 +41,9 @@ function expected(text: string, step: number, firstPage = 0) {
   return {
     step: v.step,
     slots: [...v.slots],
-    pages: v.pages.slice(firstPage, firstPage + MAX_PAGES_SHOWN).map((p) => ({ page: p.page, count: p.count, bias: p.bias, pieces: p.pieces.map((x) => ({ ...x })) })),
+    pages: v.pages
+      .slice(firstPage, firstPage + MAX_PAGES_SHOWN)
+      .map((p) => ({ page: p.page, count: p.count, bias: p.bias, pieces: p.pieces.map((x) => ({ ...x })) })),
     lists: v.lists.map((l) => ({ name: l.name, items: [...l.items] })),
   };
 }
@@ -94,9 +96,13 @@ describe("rxsim view in a real browser", () => {
     const text = readFileSync(log, "utf8");
     expect(readFileSync(html, "utf8")).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
     const opened = await openFile(browser, html, 1280, 1000);
-    await opened.page.waitForFunction(() => document.body.dataset.ready === "1" || document.body.dataset.error, undefined, {
-      timeout: 120_000,
-    });
+    await opened.page.waitForFunction(
+      () => document.body.dataset.ready === "1" || document.body.dataset.error,
+      undefined,
+      {
+        timeout: 120_000,
+      },
+    );
     expect(await opened.page.evaluate(() => document.body.dataset.error ?? "")).toBe("");
     return { text, ...opened };
   }

@@ -9,12 +9,6 @@ export {
 export { type Clock, createManualClock, type ManualClock } from "./clock.js";
 export { DEFAULT_RX_QUEUE_CONFIG, resolveRxQueueConfig } from "./config.js";
 export {
-  allocFailAttempts,
-  createDecisionLogReplayer,
-  type DecisionLogReplayer,
-  type DecisionLogReplayerOptions,
-} from "./decision-log-replayer.js";
-export {
   createMemoryLogSink,
   DECISION_LOG_VERSION,
   type DecisionLogHeader,
@@ -24,6 +18,12 @@ export {
   type ReplayOutcome,
   replayDecisionLog,
 } from "./decision-log.js";
+export {
+  allocFailAttempts,
+  createDecisionLogReplayer,
+  type DecisionLogReplayer,
+  type DecisionLogReplayerOptions,
+} from "./decision-log-replayer.js";
 export {
   type BufqDescriptor,
   COMPL_EOP,

@@ -30,7 +30,8 @@ function readText(file: string): string {
  * have written.
  */
 function logFromTrace(file: string, strategy: string | undefined): string {
-  if (strategy === undefined) throw new CliError(`${file} is a trace: say which strategy to run it through (--strategy NAME)`);
+  if (strategy === undefined)
+    throw new CliError(`${file} is a trace: say which strategy to run it through (--strategy NAME)`);
   const entry = BUILTIN_STRATEGIES[strategy];
   if (entry === undefined) {
     throw new CliError(`unknown strategy "${strategy}" (built in: ${Object.keys(BUILTIN_STRATEGIES).join(", ")})`);

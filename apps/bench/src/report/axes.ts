@@ -24,12 +24,13 @@ export function powerTicks(min: number, max: number, base: number, most = 7): nu
  * (the axis ends there; Plot would draw a tick outside its frame).
  */
 export function symlogTicks(max: number): number[] {
-  if (max <= 1) return [0, 1];
-  const hi = Math.ceil(Math.log10(max));
+  if (max < 10) return [0, 1];
+  // From the largest power of ten inside the data down, every `step`-th.
+  const hi = Math.floor(Math.log10(max) + 1e-9);
   const step = Math.max(1, Math.ceil(hi / 4));
-  const ticks = [0];
-  for (let k = hi % step === 0 ? step : hi % step; k <= hi; k += step) ticks.push(10 ** k);
-  return ticks.filter((t) => t <= max * 1.0001);
+  const ticks: number[] = [];
+  for (let k = hi; k >= 1; k -= step) ticks.unshift(10 ** k);
+  return [0, ...ticks];
 }
 
 /**
@@ -55,7 +56,10 @@ export function sweptAxis(key: string, values: readonly string[]): { axis: AxisS
   }
   const min = Math.min(...nums);
   const max = Math.max(...nums);
-  const ticks = type === "log" ? powerTicks(min, max, base as number).filter((t) => t >= min / 1.0001 && t <= max * 1.0001) : undefined;
+  const ticks =
+    type === "log"
+      ? powerTicks(min, max, base as number).filter((t) => t >= min / 1.0001 && t <= max * 1.0001)
+      : undefined;
   const scaleNote = type === "log" ? `, log${base === 2 ? "2" : "10"} scale` : "";
   return {
     axis: {

@@ -30,8 +30,10 @@ export function describeTraffic(c: ScenarioConfig): string {
           ? `${t.minSize}–${t.maxSize} B packets`
           : "packets of a size histogram";
   const rate = t.rateUnit === "pps" ? `${+(t.rate / 1e6).toPrecision(3)} Mpps` : `${t.rate} Gbps`;
-  const rsc = t.rscProbability > 0 ? `, ${Math.round(t.rscProbability * 100)}% RSC up to ${formatBytes(t.rscMaxBytes)}` : "";
-  const bursts = t.burstOnNs > 0 ? `, bursts of ${formatNs(t.burstOnNs)} every ${formatNs(t.burstOnNs + t.burstOffNs)}` : "";
+  const rsc =
+    t.rscProbability > 0 ? `, ${Math.round(t.rscProbability * 100)}% RSC up to ${formatBytes(t.rscMaxBytes)}` : "";
+  const bursts =
+    t.burstOnNs > 0 ? `, bursts of ${formatNs(t.burstOnNs)} every ${formatNs(t.burstOnNs + t.burstOffNs)}` : "";
   return `${sizes} at ${rate} (${t.arrival})${rsc}${bursts}`;
 }
 

@@ -21,7 +21,12 @@ export interface HeadlineFigure {
  */
 export const HEADLINE_FIGURES: readonly HeadlineFigure[] = [
   { title: "Page allocations", unit: "per 1,000 packets", digits: 2, get: (m) => m.per1000Packets.pageAllocs },
-  { title: "Atomic reference ops", unit: "per delivered packet", digits: 3, get: (m) => m.perDeliveredPacket.atomicOps },
+  {
+    title: "Atomic reference ops",
+    unit: "per delivered packet",
+    digits: 3,
+    get: (m) => m.perDeliveredPacket.atomicOps,
+  },
   { title: "Peak resident memory", unit: "MiB", digits: 2, get: (m) => m.peakResidentBytes / MIB },
   { title: "Dropped: no buffer", unit: "packets", digits: 0, get: (m) => m.packetsDropped },
 ];
@@ -39,14 +44,14 @@ export function bestOf(bars: readonly { strategy: string; value: number | null }
     .map((b) => b.strategy);
 }
 
-/** Headline figures: `valueOf(strategy, figure)` for each strategy, in order. */
+/** Headline figures: `figureOf(strategy, figure)` for each strategy, in order. */
 export function headlineMetrics(
   strategies: readonly string[],
   colours: ReadonlyMap<string, string>,
-  valueOf: (strategy: string, figure: HeadlineFigure) => number | null,
+  figureOf: (strategy: string, figure: HeadlineFigure) => number | null,
 ): HeadlineMetric[] {
   return HEADLINE_FIGURES.map((f) => {
-    const bars = strategies.map((s) => ({ strategy: s, colour: colours.get(s) ?? "#888", value: valueOf(s, f) }));
+    const bars = strategies.map((s) => ({ strategy: s, colour: colours.get(s) ?? "#888", value: figureOf(s, f) }));
     return { title: f.title, unit: f.unit, digits: f.digits, bars, best: bestOf(bars) };
   });
 }
@@ -56,7 +61,9 @@ export function headlineNotes(rows: readonly { strategy: string; metrics: Metric
   const notes = ["Lower is better for every figure; ★ marks the best (all on a tie).", CPU_NOTE];
   for (const r of rows) {
     if (r.metrics.violations > 0) {
-      notes.push(`${r.strategy}: ${r.metrics.violations} invariant violation(s) — its figures describe a broken recycler.`);
+      notes.push(
+        `${r.strategy}: ${r.metrics.violations} invariant violation(s) — its figures describe a broken recycler.`,
+      );
     }
   }
   return notes;

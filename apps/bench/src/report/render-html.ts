@@ -50,10 +50,15 @@ function legendHtml(g: ChartGroup): string {
 }
 
 function chartHtml(c: ChartSpec, id: string): string {
-  const same = c.series
-    .filter((s) => s.sameAs !== null)
-    .map((s) => `${s.legend} = ${s.sameAs}`)
-    .join("; ");
+  // Group identical lines: "a = b = c".
+  const groups = new Map<string, string[]>();
+  for (const s of c.series) {
+    if (s.sameAs === null) continue;
+    const g = groups.get(s.sameAs) ?? [s.sameAs];
+    g.push(s.legend);
+    groups.set(s.sameAs, g);
+  }
+  const same = [...groups.values()].map((g) => g.join(" = ")).join("; ");
   return `<div class="chart"><h3>${escapeHtml(c.title)}</h3><p class="ylabel">${escapeHtml(c.y.label)}</p><div id="${id}" class="plot"></div>${
     same ? `<p class="same">Same line (drawn with a halo): ${escapeHtml(same)}</p>` : ""
   }</div>`;

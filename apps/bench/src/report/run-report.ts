@@ -36,7 +36,10 @@ export function runReport(result: ComparisonResult): ReportSpec {
   const table: TableSpec = {
     title: "Every metric (measured part of the run)",
     header: ["metric", ...strategies],
-    rows: METRIC_ROWS.map((row) => [row.label, ...result.results.map((r) => formatNumber(row.get(r.metrics), row.digits))]),
+    rows: METRIC_ROWS.map((row) => [
+      row.label,
+      ...result.results.map((r) => formatNumber(row.get(r.metrics), row.digits)),
+    ]),
   };
   const c = result.config;
   const changed = changedKeys(c);

@@ -55,7 +55,10 @@ export function sweepReport(records: SweepRecord[], source: string): ReportSpec 
     });
     groups.push({
       title: `Against ${key}`,
-      note: others.length > 0 ? `One panel per metric; colour = strategy, line style = ${others.join(", ")}.` : "One panel per metric; colour = strategy.",
+      note:
+        others.length > 0
+          ? `One panel per metric; colour = strategy, line style = ${others.join(", ")}.`
+          : "One panel per metric; colour = strategy.",
       legend: {
         colours: strategies.map((s) => [s, colours.get(s) as string]),
         dashes: combos.length > 1 ? combos.map((c, i) => [c, DASHES[i % DASHES.length]]) : [],
@@ -78,7 +81,10 @@ export function sweepReport(records: SweepRecord[], source: string): ReportSpec 
   const perPoint: TableSpec[] = sorted.map((rec) => ({
     title: `Every metric at ${keys.map((k) => `${k}=${rec.params[k]}`).join(", ")}`,
     header: ["metric", ...rec.results.map((r) => r.strategy)],
-    rows: METRIC_ROWS.map((row) => [row.label, ...rec.results.map((r) => formatNumber(row.get(r.metrics), row.digits))]),
+    rows: METRIC_ROWS.map((row) => [
+      row.label,
+      ...rec.results.map((r) => formatNumber(row.get(r.metrics), row.digits)),
+    ]),
     collapsed: true,
   }));
   const metricsOf = (s: string) =>

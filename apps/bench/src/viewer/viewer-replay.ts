@@ -1,7 +1,7 @@
 import {
+  allocFailAttempts,
   CompletionResult,
   createDecisionLogReplayer,
-  allocFailAttempts,
   type DecisionLogReplayer,
   InvariantChecker,
   type RxStrategyFactory,
@@ -201,14 +201,6 @@ export class ViewerReplay {
   /** The counters of {@link COUNTER_NAMES}, now. */
   counters(): number[] {
     const p = this.replayer.pages;
-    return [
-      p.resident,
-      this.postedCount,
-      this.heldCount,
-      p.allocs,
-      p.frees,
-      p.atomicOps,
-      this.checker.violations,
-    ];
+    return [p.resident, this.postedCount, this.heldCount, p.allocs, p.frees, p.atomicOps, this.checker.violations];
   }
 }

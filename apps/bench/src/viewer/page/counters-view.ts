@@ -4,7 +4,15 @@ import { COUNTER_NAMES } from "../viewer-replay.js";
 import { el } from "./dom.js";
 
 /** Units of each counter of COUNTER_NAMES, for the y axis. */
-const UNITS = ["pages", "buffers", "fragments", "pages (cumulative)", "pages (cumulative)", "ops (cumulative)", "violations"];
+const UNITS = [
+  "pages",
+  "buffers",
+  "fragments",
+  "pages (cumulative)",
+  "pages (cumulative)",
+  "ops (cumulative)",
+  "violations",
+];
 
 /**
  * One small line chart per counter over the whole run (sampled by the
@@ -30,7 +38,14 @@ export class CountersView {
         marginBottom: 34,
         style: { fontSize: "11px", background: "transparent" },
         x: { label: "step (input line)", labelAnchor: "right", labelArrow: "none", ticks: 4, tickFormat: "s" },
-        y: { label: UNITS[j], labelArrow: "none", domain: [0, top], ticks: Math.min(4, top), tickFormat: "s", grid: true },
+        y: {
+          label: UNITS[j],
+          labelArrow: "none",
+          domain: [0, top],
+          ticks: Math.min(4, top),
+          tickFormat: "s",
+          grid: true,
+        },
         marks: [Plot.lineY(data, { x: "step", y: "value", stroke: colour, curve: "step-after" }), Plot.ruleY([0])],
       });
       const title = el("div", "ctitle", name);

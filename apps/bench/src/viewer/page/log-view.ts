@@ -30,7 +30,8 @@ export class LogView {
       row.append(el("span", "no", String(i + 1)), document.createTextNode(lines[i]));
       frag.append(row);
     }
-    if (end - cur > WINDOW) frag.append(el("div", "ln more", `… ${end - cur - WINDOW + BEFORE} more lines in this step`));
+    if (end - cur > WINDOW)
+      frag.append(el("div", "ln more", `… ${end - cur - WINDOW + BEFORE} more lines in this step`));
     this.pre.replaceChildren(frag);
   }
 }

@@ -103,7 +103,12 @@ function ui(index: LogIndex, replay: ViewerReplay, timeline: Timeline, status: H
     index,
   );
   const lists = new ListsView(
-    panel(grid, "p-lists", "The strategy's lists", "dqo: recycled and used FIFOs and the free list; page_pool: cache and ring."),
+    panel(
+      grid,
+      "p-lists",
+      "The strategy's lists",
+      "dqo: recycled and used FIFOs and the free list; page_pool: cache and ring.",
+    ),
   );
   const legend =
     "Pieces: blue = posted to the device (buffer id), orange = held by the stack (×fragments), grey = free, red = posted while held. Label: page ·count, or, for a strategy with a pagecnt_bias, page ·s(count − bias), the references beyond the bias. Hover for both.";
@@ -123,9 +128,12 @@ function ui(index: LogIndex, replay: ViewerReplay, timeline: Timeline, status: H
     COLOUR,
   );
   const violations = el("ol", "violations");
-  panel(grid, "p-violations", "Violations so far", "Core's invariant checker, fed as the driver model feeds it.").append(
-    violations,
-  );
+  panel(
+    grid,
+    "p-violations",
+    "Violations so far",
+    "Core's invariant checker, fed as the driver model feeds it.",
+  ).append(violations);
 
   let pending = false;
   const render = () => {
@@ -208,7 +216,10 @@ async function boot(): Promise<void> {
     const it = buildTimeline(replay);
     let r = it.next();
     while (!r.done) {
-      setText(status, `replaying the log once to index it: step ${r.value.toLocaleString("en-US")} of ${replay.steps.toLocaleString("en-US")}…`);
+      setText(
+        status,
+        `replaying the log once to index it: step ${r.value.toLocaleString("en-US")} of ${replay.steps.toLocaleString("en-US")}…`,
+      );
       await nextTask();
       r = it.next();
     }
