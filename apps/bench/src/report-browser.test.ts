@@ -54,6 +54,22 @@ async function labelProblems(page: Page): Promise<{ overlaps: string[]; clipped:
   });
 }
 
+/** No overlapping or clipped label, tables and page within the width, no console error, nothing fetched. */
+function expectClean(seen: {
+  problems: { overlaps: string[]; clipped: string[] };
+  tablesFit: boolean;
+  pageFits: boolean;
+  errors: string[];
+  external: string[];
+}): void {
+  expect(seen.problems.overlaps).toEqual([]);
+  expect(seen.problems.clipped).toEqual([]);
+  expect(seen.tablesFit).toBe(true);
+  expect(seen.pageFits).toBe(true);
+  expect(seen.errors).toEqual([]);
+  expect(seen.external).toEqual([]);
+}
+
 /**
  * Opens the generated reports in a real headless Chromium: every chart is
  * drawn, nothing is fetched, no two text labels overlap and none is clipped
@@ -119,12 +135,7 @@ describe("rxsim report in a real browser", () => {
       expect(seen.plots.length).toBe(seen.expected);
       for (const w of seen.plots) expect(w).toBeGreaterThan(200);
       expect(seen.problems.labels).toBeGreaterThan(100);
-      expect(seen.problems.overlaps).toEqual([]);
-      expect(seen.problems.clipped).toEqual([]);
-      expect(seen.tablesFit).toBe(true);
-      expect(seen.pageFits).toBe(true);
-      expect(seen.errors).toEqual([]);
-      expect(seen.external).toEqual([]);
+      expectClean(seen);
       // The title says what ran (from the run's config), the winner of each figure is named.
       expect(seen.text).toContain(
         "naive vs dqo vs page-pool on 1500 B packets at 8 Mpps (constant), exponential hold 20 µs",
@@ -161,12 +172,7 @@ describe("rxsim report in a real browser", () => {
     const seen = await check(html, "sweep-report.png", 1200);
     expect(seen.expected).toBe(4 + 2 * 4);
     expect(seen.drawn).toBe(seen.expected);
-    expect(seen.problems.overlaps).toEqual([]);
-    expect(seen.problems.clipped).toEqual([]);
-    expect(seen.tablesFit).toBe(true);
-    expect(seen.pageFits).toBe(true);
-    expect(seen.errors).toEqual([]);
-    expect(seen.external).toEqual([]);
+    expectClean(seen);
     expect(seen.text).toContain('rxsim sweep of "default": queue.pageSize × stack.holdNs, naive vs dqo');
     expect(seen.text).toContain("queue.pageSize (bytes, log2 scale)");
     expect(seen.text).toContain("stack.holdNs (ns, log10 scale)");

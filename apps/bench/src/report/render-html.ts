@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { CLIENT_SCRIPT } from "./client-script.js";
-import { embedJson, escapeHtml } from "./html-text.js";
+import { embedJson, escapeHtml, htmlDocument, inlineScript } from "./html-text.js";
 import type { ChartGroup, ChartSpec, HeadlineSpec, ReportSpec, TableSpec } from "./types.js";
 
 const require = createRequire(import.meta.url);
@@ -16,7 +16,7 @@ function umdOf(pkg: string, file: string): string {
 function plotAssets(): string {
   const d3 = umdOf("d3", "dist/d3.min.js");
   const plot = umdOf("@observablehq/plot", "dist/plot.umd.min.js");
-  return `<script>${d3}</script>\n<script>${plot}</script>`;
+  return `<script>${inlineScript(d3)}</script>\n<script>${inlineScript(plot)}</script>`;
 }
 
 const CSS = `
@@ -98,24 +98,12 @@ export function renderHtmlReport(spec: ReportSpec): string {
           .join("")}</div></section>`,
     )
     .join("\n");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(spec.title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<h1>${escapeHtml(spec.title)}</h1>
-${spec.subtitle.map((s) => `<p class="sub">${escapeHtml(s)}</p>`).join("\n")}
+  const body = `${spec.subtitle.map((s) => `<p class="sub">${escapeHtml(s)}</p>`).join("\n")}
 ${headlineHtml(spec.headline)}
 ${groups}
 ${spec.tables.map(tableHtml).join("\n")}
 <script type="application/json" id="rxsim-report-spec">${embedJson({ headline: spec.headline, groups: spec.groups })}</script>
 ${plotAssets()}
-<script>${CLIENT_SCRIPT}</script>
-</body>
-</html>
-`;
+<script>${CLIENT_SCRIPT}</script>`;
+  return htmlDocument(spec.title, CSS, body);
 }

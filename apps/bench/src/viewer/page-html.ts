@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { CliError } from "../errors.js";
-import { escapeHtml } from "../report/html-text.js";
+import { escapeHtml, htmlDocument, inlineScript } from "../report/html-text.js";
 
 /** The bundled page script (scripts/build-viewer.mjs), the same path from src/ and dist/. */
 const BUNDLE = resolve(import.meta.dirname, "../../dist/viewer-page.js");
@@ -65,24 +65,10 @@ export interface ViewerPage {
  */
 export function renderViewerHtml(page: ViewerPage): string {
   const log = gzipSync(page.log, { level: 6 }).toString("base64");
-  // The bundle is minified code: a literal "</script" inside it would end the element.
-  const js = viewerBundle().replace(/<\/script/gi, "<\\/script");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(page.title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<h1>${escapeHtml(page.title)}</h1>
-${page.subtitle.map((s) => `<p class="sub">${escapeHtml(s)}</p>`).join("\n")}
+  const body = `${page.subtitle.map((s) => `<p class="sub">${escapeHtml(s)}</p>`).join("\n")}
 <p id="status" class="note">loading…</p>
 <div id="main"></div>
 <script type="application/octet-stream" id="rxsim-log">${log}</script>
-<script>${js}</script>
-</body>
-</html>
-`;
+<script>${inlineScript(viewerBundle())}</script>`;
+  return htmlDocument(page.title, CSS, body);
 }

@@ -30,3 +30,15 @@ export function panel(parent: HTMLElement, id: string, title: string, note: stri
   parent.append(s);
   return body;
 }
+
+/** An <input> of `type` with an id, bounds and a tooltip. */
+export function input(type: string, id: string, min: number, max: number | null, title: string): HTMLInputElement {
+  const e = el("input");
+  e.type = type;
+  e.id = id;
+  e.min = String(min);
+  if (max !== null) e.max = String(max);
+  e.value = String(min);
+  e.title = title;
+  return e;
+}

@@ -1,5 +1,5 @@
 import type { PageView } from "../view-state.js";
-import { el, setAttr, setText } from "./dom.js";
+import { el, input, setAttr, setText } from "./dom.js";
 
 /**
  * A reference count short enough for a label: page_pool and page-flip keep
@@ -24,18 +24,13 @@ export const MAX_PAGES_SHOWN = 1024;
 export class PagesView {
   private readonly grid = el("div", "pages");
   private readonly more = el("span", "note");
-  private readonly from = el("input");
+  private readonly from = input("number", "pages-from", 0, null, "first page drawn (by position in the list)");
   private cells: HTMLElement[] = [];
   private last: readonly PageView[] = [];
 
   constructor(body: HTMLElement) {
     const pager = el("div", "controls");
-    this.from.type = "number";
-    this.from.id = "pages-from";
-    this.from.min = "0";
     this.from.step = String(MAX_PAGES_SHOWN);
-    this.from.value = "0";
-    this.from.title = "first page drawn (by position in the list)";
     this.from.addEventListener("change", () => this.update(this.last));
     pager.append(el("span", "of", "first page drawn (position):"), this.from, this.more);
     body.append(pager, this.grid);
