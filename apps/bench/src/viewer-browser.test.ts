@@ -145,6 +145,16 @@ describe("rxsim view in a real browser", () => {
     // The dqo lists are there and not all empty mid-run.
     const mid = await shown(page);
     expect(mid.lists.map((l) => l.name)).toEqual(["recycled_buf_states", "used_buf_states", "free_buf_states"]);
+    // Play from 1000 for a while, pause: what is shown is the replay's state at the step it stopped at.
+    await goTo(page, 1000);
+    await page.selectOption("#speed", "1");
+    await page.click("#play");
+    await page.waitForFunction(() => Number(document.body.dataset.step) > 1005, undefined, { timeout: 60_000 });
+    await page.click("#play");
+    await page.waitForTimeout(200);
+    const stopped = Number(await page.evaluate(() => document.body.dataset.step));
+    expect(stopped).toBeGreaterThan(1005);
+    expect(await shown(page)).toEqual(expected(text, stopped));
     await goTo(page, 1400);
     await screenshot(page, "viewer-dqo.png");
     expect(errors).toEqual([]);
