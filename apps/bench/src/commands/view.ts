@@ -58,7 +58,8 @@ export function viewCommand(file: string, flags: ViewFlags): number {
   } catch (error) {
     throw new CliError(`${file}: ${oneLine(error)} (expected a log from rxsim compare --decision-log, or a trace)`);
   }
-  const lines = log.split("\n", 1_000_000_000).length - 1;
+  let lines = 0;
+  for (let i = log.indexOf("\n"); i >= 0; i = log.indexOf("\n", i + 1)) lines++;
   const q = header.config;
   const html = renderViewerHtml({
     title: `rxsim decision log: ${header.strategy}`,
