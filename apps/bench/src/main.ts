@@ -9,6 +9,7 @@ import { resultsCommand } from "./commands/results.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { sweepMergeCommand } from "./commands/sweep-merge.js";
 import { sweepStatusCommand } from "./commands/sweep-status.js";
+import { viewCommand } from "./commands/view.js";
 import { CliError, ExitCode, oneLine } from "./errors.js";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
@@ -90,6 +91,13 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
     .description("write a self-contained HTML report of a compare --json file or a sweep .jsonl file")
     .option("--out <file.html>", "the report", "report.html")
     .action((file, flags) => run(reportCommand(file, flags)));
+
+  program
+    .command("view <file>")
+    .description("write a self-contained HTML page stepping through a decision log (or a trace run through --strategy)")
+    .option("--out <file.html>", "the page", "view.html")
+    .option("--strategy <name>", "for a trace: the built-in strategy to run it through")
+    .action((file, flags) => run(viewCommand(file, flags)));
 
   program
     .command("results")

@@ -1,15 +1,6 @@
-import { createManualClock } from "./clock.js";
-import { resolveRxQueueConfig } from "./config.js";
+import { allocFailAttempts, createDecisionLogReplayer } from "./decision-log-replayer.js";
 import type { DecisionLogSink } from "./decision-log-sink.js";
-import { createPageTable } from "./page-table.js";
-import { createRng } from "./rng.js";
-import {
-  CompletionKind,
-  type FragmentRedirect,
-  type RxQueueConfig,
-  type RxStrategyEnv,
-  type RxStrategyFactory,
-} from "./strategy.js";
+import type { RxQueueConfig, RxStrategyFactory } from "./strategy.js";
 
 /** Version of the decision-log line format. */
 export const DECISION_LOG_VERSION = 1;
@@ -30,6 +21,20 @@ export interface DecisionLogHeader {
 /** Format the header line: `# rxsim decision-log v1 {json}`. */
 export function formatDecisionLogHeader(header: DecisionLogHeader): string {
   return `# rxsim decision-log v${DECISION_LOG_VERSION} ${JSON.stringify(header)}`;
+}
+
+/**
+ * Read a decision log's first line (`# rxsim decision-log v1 {json}`).
+ * @throws Error naming the line when it is not a version-1 header.
+ */
+export function parseDecisionLogHeader(line: string): DecisionLogHeader {
+  const prefix = `# rxsim decision-log v${DECISION_LOG_VERSION} `;
+  if (!line.startsWith(prefix)) {
+    throw new Error(
+      `not an rxsim decision log v${DECISION_LOG_VERSION}: first line is ${JSON.stringify(line.slice(0, 60))}`,
+    );
+  }
+  return JSON.parse(line.slice(prefix.length)) as DecisionLogHeader;
 }
 
 /** A sink that keeps lines in memory. */
@@ -56,13 +61,6 @@ export interface ReplayOutcome {
   mismatch?: { lineNumber: number; expected: string; actual: string };
 }
 
-const KIND_BY_NAME: Record<string, CompletionKind> = {
-  frag: CompletionKind.Fragment,
-  copy: CompletionKind.Copy,
-  error: CompletionKind.Error,
-  nomem: CompletionKind.NoMemory,
-};
-
 /**
  * Replay a decision log into a fresh strategy made by `factory` and compare
  * its decisions, line by line, with the log's.
@@ -74,47 +72,14 @@ const KIND_BY_NAME: Record<string, CompletionKind> = {
  */
 export function replayDecisionLog(text: string, factory: RxStrategyFactory): ReplayOutcome {
   const all = text.split("\n").filter((l) => l.length > 0);
-  const headerLine = all[0] ?? "";
-  const prefix = `# rxsim decision-log v${DECISION_LOG_VERSION} `;
-  if (!headerLine.startsWith(prefix)) {
-    throw new Error(
-      `not an rxsim decision log v${DECISION_LOG_VERSION}: first line is ${JSON.stringify(headerLine.slice(0, 60))}`,
-    );
-  }
-  const header = JSON.parse(headerLine.slice(prefix.length)) as DecisionLogHeader;
-  const config = resolveRxQueueConfig(header.config);
-  const failAttempts: number[] = [];
-  for (const l of all) if (l.startsWith("P alloc-fail ")) failAttempts.push(Number(l.slice(13)));
-  const clock = createManualClock();
+  const header = parseDecisionLogHeader(all[0] ?? "");
   const produced: string[] = [];
-  const sink: DecisionLogSink = { line: (t) => void produced.push(t) };
-  const pages = createPageTable({ pageSize: config.pageSize, failure: { attempts: failAttempts } });
-  pages.setLog(sink);
-  const redirect: FragmentRedirect = { page: -1, offset: 0 };
-  let postBudget = 0;
-  const env: RxStrategyEnv = {
-    config,
-    pages,
-    post: () => {
-      if (postBudget-- <= 0) throw new Error("replay: strategy posted beyond the refill limit");
-    },
-    redirect,
-    rng: createRng(header.seed, header.stream),
-    clock,
-    log: sink,
-  };
-  const strategy = factory.create(env);
-  if (strategy.onPageCountDrop) pages.setListener(strategy as Required<typeof strategy>);
-
+  const replayer = createDecisionLogReplayer(header, factory, {
+    failAttempts: allocFailAttempts(all),
+    log: { line: (t) => void produced.push(t) },
+  });
   const expected: { line: string; n: number }[] = [];
   let inputs = 0;
-  const setTime = (l: string) => {
-    const at = l.lastIndexOf("@");
-    if (at > 0) {
-      const t = Number(l.slice(at + 1));
-      if (t > clock.now()) clock.set(t);
-    }
-  };
   for (let i = 1; i < all.length; i++) {
     const l = all[i];
     if (l.startsWith("#")) continue;
@@ -122,42 +87,8 @@ export function replayDecisionLog(text: string, factory: RxStrategyFactory): Rep
       expected.push({ line: l, n: i + 1 });
       continue;
     }
-    if (!l.startsWith("I ")) throw new Error(`decision log line ${i + 1}: unknown line ${JSON.stringify(l)}`);
     inputs++;
-    setTime(l);
-    const f = l.split(" ");
-    switch (f[1]) {
-      case "refill":
-        pages.inNapi = f[3] === "napi";
-        postBudget = Number(f[2]);
-        strategy.refill(Number(f[2]));
-        postBudget = 0;
-        pages.inNapi = false;
-        break;
-      case "complete":
-        // Completions are handled inside the NAPI poll, as in RxQueue.poll.
-        pages.inNapi = true;
-        strategy.complete(Number(f[2]), KIND_BY_NAME[f[3]], Number(f[4]));
-        pages.inNapi = false;
-        break;
-      case "release": {
-        const page = Number(f[2]);
-        const inNapi = f[5] === "napi";
-        pages.inNapi = inNapi;
-        pages.put(page);
-        strategy.onFragmentRelease?.(page, Number(f[3]), Number(f[4]), inNapi);
-        pages.inNapi = false;
-        break;
-      }
-      case "teardown":
-        strategy.teardown();
-        break;
-      case "teardown-work":
-        strategy.runTeardownWork?.();
-        break;
-      default:
-        throw new Error(`decision log line ${i + 1}: unknown input ${JSON.stringify(f[1])}`);
-    }
+    replayer.input(l, i + 1);
   }
   for (let k = 0; k < Math.max(expected.length, produced.length); k++) {
     const e = expected[k];

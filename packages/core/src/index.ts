@@ -14,9 +14,16 @@ export {
   type DecisionLogHeader,
   formatDecisionLogHeader,
   type MemoryLogSink,
+  parseDecisionLogHeader,
   type ReplayOutcome,
   replayDecisionLog,
 } from "./decision-log.js";
+export {
+  allocFailAttempts,
+  createDecisionLogReplayer,
+  type DecisionLogReplayer,
+  type DecisionLogReplayerOptions,
+} from "./decision-log-replayer.js";
 export type { DecisionLogSink } from "./decision-log-sink.js";
 export {
   type BufqDescriptor,

@@ -36,7 +36,8 @@ class PagePoolStrategy implements RxStrategy {
   readonly name = "page-pool";
   readonly copybreak: number;
   private readonly env: RxStrategyEnv;
-  private readonly pool: PagePool;
+  /** The pool the buffers come from (read it, never drive it: for tests and viewers). */
+  readonly pool: PagePool;
   private readonly bufferSize: number;
 
   // gve_rx_buf_state_dqo records indexed by buffer id; free ids form a LIFO list (free_buf_states).

@@ -80,6 +80,10 @@ describe("PagePool allocation", () => {
     // The 64 oldest ring entries moved; the last of them is handed out first.
     expect(page).toBe(handed[63]);
     expect(pages.allocs).toBe(100);
+    // lists(): the cache bottom first (the next handed out is its last), the ring from its head.
+    const l = pool.lists();
+    expect(l.cache).toEqual(handed.slice(0, 63));
+    expect(l.ring).toEqual(handed.slice(64));
   });
 });
 

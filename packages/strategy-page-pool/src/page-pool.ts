@@ -129,6 +129,15 @@ export class PagePool {
     return this.ring.count;
   }
 
+  /**
+   * The pages resting in the pool, for tests and viewers (not for hot paths):
+   * the lockless cache bottom first (the next page handed out is its last),
+   * and the ring from its consumer head.
+   */
+  lists(): { cache: number[]; ring: number[] } {
+    return { cache: Array.from(this.cache.subarray(0, this.cacheCount)), ring: this.ring.list() };
+  }
+
   /** `page_pool_inflight`: pages taken from the allocator and not given back (resting ones included). */
   get inflight(): number {
     return this.holdCnt - this.releaseCnt;

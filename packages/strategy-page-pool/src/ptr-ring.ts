@@ -64,6 +64,13 @@ export class PtrRing {
     return true;
   }
 
+  /** The entries from `consumer_head` on, oldest first (for tests and viewers, not hot paths). */
+  list(): number[] {
+    const out: number[] = [];
+    for (let k = 0; k < this.entries; k++) out.push(this.queue[(this.consumerHead + k) % this.size]);
+    return out;
+  }
+
   /**
    * `__ptr_ring_consume`: the entry at `consumer_head`, or `NO_PAGE` when the
    * ring is empty; then `__ptr_ring_discard_one`.
