@@ -14,7 +14,7 @@ import {
   resolveRxQueueConfig,
   type StackSink,
 } from "@rxsim/core";
-import { type Capture, readCapture } from "./capture-reader.js";
+import type { Capture } from "./capture-reader.js";
 import { CaptureSource } from "./capture-source.js";
 import { ConfigError } from "./config-error.js";
 import { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
@@ -27,7 +27,8 @@ import type { StrategyResult } from "./result.js";
 import { RNG_STREAMS } from "./rng-streams.js";
 import type { ScenarioConfig } from "./scenario-config.js";
 import { TimeSeriesRecorder } from "./time-series.js";
-import { formatTraceArrival, openTraceSource, type TraceSink } from "./trace.js";
+import { formatTraceArrival, type TraceSink } from "./trace.js";
+import type { TrafficFiles } from "./traffic-files.js";
 
 // Imported bindings copied to module constants for the hot loop: under a module
 // runner such as vitest's, every read of an imported binding is a getter call.
@@ -43,6 +44,8 @@ export interface RunOptions {
   recordTrace?: TraceSink;
   /** Write the strategy's decision log here: a header line, then the queue's log lines. */
   decisionLog?: DecisionLogSink;
+  /** How capture and trace traffic files are read (default: from disk; none in the browser entry). */
+  files?: TrafficFiles;
   /** Diagnostics: called after the run with the sizes of the harness's internal arrays. */
   inspect?(internals: RunInternals): void;
 }
@@ -67,11 +70,13 @@ export interface RunInternals {
 export interface PreparedInputs {
   /** The capture, for `{ kind: "capture" }` traffic. */
   readonly capture: Capture | null;
+  /** Where trace traffic is read from. */
+  readonly files: TrafficFiles;
 }
 
-/** Read what the traffic needs from disk (a capture) once. */
-export function prepareInputs(config: ScenarioConfig): PreparedInputs {
-  return { capture: config.traffic.kind === "capture" ? readCapture(config.traffic.path) : null };
+/** Read what the traffic needs (a capture) once. */
+export function prepareInputs(config: ScenarioConfig, files: TrafficFiles): PreparedInputs {
+  return { capture: config.traffic.kind === "capture" ? files.readCapture(config.traffic.path) : null, files };
 }
 
 /** Open the packet source of `config.traffic`. */
@@ -81,9 +86,9 @@ export function openSource(config: ScenarioConfig, inputs: PreparedInputs): Pack
     case "synthetic":
       return new SyntheticSource(config, traffic);
     case "capture":
-      return new CaptureSource(config, traffic, inputs.capture ?? readCapture(traffic.path));
+      return new CaptureSource(config, traffic, inputs.capture ?? inputs.files.readCapture(traffic.path));
     case "trace":
-      return openTraceSource(config, traffic);
+      return inputs.files.openTrace(traffic.path, config.packets);
   }
 }
 
