@@ -38,7 +38,7 @@ function row(key: string): MetricRow {
 /**
  * One small bar chart per headline figure: a bar per strategy in its colour,
  * the value beside it, and the lowest marked as the winner ("best", on every
- * strategy that ties). Bars are HTML, so labels never overlap.
+ * strategy that ties for it; none when all are equal). Bars are HTML, so labels never overlap.
  */
 export function renderHeadline(target: HTMLElement, result: ComparisonResult): void {
   target.replaceChildren();
@@ -48,6 +48,8 @@ export function renderHeadline(target: HTMLElement, result: ComparisonResult): v
     const known = values.filter((v): v is number => v !== null && Number.isFinite(v));
     const max = Math.max(0, ...known);
     const best = known.length > 0 ? Math.min(...known) : null;
+    // A winner only where there is a difference: when every strategy ties, none is marked.
+    const decided = best !== null && known.some((v) => v !== best);
     const chart = el("figure", "bar-chart");
     chart.dataset.metric = key;
     chart.append(el("figcaption", undefined, `${metric.label} (lower is better)`));
@@ -65,7 +67,7 @@ export function renderHeadline(target: HTMLElement, result: ComparisonResult): v
       const value = el("span", "bar-value", formatNumber(v, metric.digits));
       value.dataset.value = String(v);
       line.append(value);
-      if (v !== null && v === best && known.length > 1) line.append(el("span", "winner", "best"));
+      if (decided && v === best) line.append(el("span", "winner", "best"));
       chart.append(line);
     });
     target.append(chart);

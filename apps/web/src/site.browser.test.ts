@@ -171,6 +171,10 @@ describe("rxsim in the browser", () => {
     expect(charts[0].values).toEqual(allocs);
     const least = Math.min(...allocs);
     expect(charts[0].winners).toEqual(RUN.strategies.filter((_, i) => allocs[i] === least));
+    expect(charts[0].winners.length).toBeLessThan(RUN.strategies.length);
+    // No drops in this run: all tie, so no winner is claimed.
+    expect(charts[3].values).toEqual([0, 0, 0, 0]);
+    expect(charts[3].winners).toEqual([]);
 
     await page.screenshot({ path: join(SCREENSHOTS, "web-compare.png"), fullPage: true });
     expect(errors).toEqual([]);
