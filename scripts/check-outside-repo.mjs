@@ -25,7 +25,9 @@ function fail(message) {
 
 /** Run a command in `cwd`; on failure print its output and count it. */
 function check(what, cmd, args, cwd) {
+  const started = Date.now();
   const r = spawnSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+  if (process.env.RXSIM_CHECK_TIMES) console.log(`  (${what}: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   if (r.status === 0) return r.stdout;
   fail(`${what}: ${[cmd, ...args].join(" ")} exited with ${r.status ?? r.error?.message}\n${r.stdout}${r.stderr}`);
   return null;
