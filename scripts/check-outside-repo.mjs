@@ -4,10 +4,10 @@
 //    `rxsim` lines of the CLI README's examples;
 // 2. unpacks the example strategy's packed form (the copy-out form: real version ranges, its own tsconfig and dev
 //    dependencies), installs it with @rxsim/core from the tarball, builds it, typechecks it and runs its tests.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { pnpmCommand, run } from "./run.mjs";
 
 const root = resolve(import.meta.dirname, "..");
@@ -31,6 +31,30 @@ function check(what, cmd, args, cwd) {
   if (r.status === 0) return r.stdout;
   fail(`${what}: ${[cmd, ...args].join(" ")} exited with ${r.status ?? r.error?.message}\n${r.stdout}${r.stderr}`);
   return null;
+}
+
+/** {@link check}, without blocking: installs run side by side (they mostly wait on the network). */
+function checkAsync(what, cmd, args, cwd) {
+  return new Promise((done) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, NODE_OPTIONS: "" } });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+    });
+    child.on("close", (code) => {
+      if (process.env.RXSIM_CHECK_TIMES) console.log(`  (${what}: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      if (code === 0) {
+        console.log(`  ✔ ${what}`);
+        return done(true);
+      }
+      fail(`${what}: ${[cmd, ...args].join(" ")} exited with ${code}\n${out}`);
+      done(false);
+    });
+  });
 }
 
 // Pack every package (the example too: its packed form is the one to copy out).
@@ -68,8 +92,8 @@ function fencedBlocks(markdown) {
   }));
 }
 
-/** An empty folder with a package.json, the README's install line run in it. Returns the folder or null. */
-function installLine(name, line) {
+/** An empty folder with a package.json, and what the README's install line installs there (tarballs for rxsim). */
+function prepareInstall(name, line) {
   const dir = join(work, name.replace("/", "__"));
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), `${JSON.stringify({ private: true, type: "module" }, null, 2)}\n`);
@@ -90,88 +114,112 @@ function installLine(name, line) {
       if (d.startsWith("@rxsim/") && !specs.includes(tarballs.get(d))) specs.push(tarballs.get(d));
     }
   }
-  console.log(`\n▶ ${name}: ${line.trim()}`);
-  return check(`${name}: install`, "npm", ["install", ...npmQuiet, ...specs], dir) === null ? null : dir;
+  return { dir, specs };
 }
 
+// Read every README, then install all folders side by side (the example strategy's too).
+const plans = [];
 for (const { dir, name } of packages) {
   const readme = readFileSync(join(dir, "README.md"), "utf8");
   const blocks = fencedBlocks(readme);
-  const install = blocks
-    .filter((b) => b.lang === "sh")
-    .flatMap((b) => b.text.split("\n"))
-    .find((l) => /^npm install\b/.test(l.trim()));
-  const examples = blocks.filter((b) => b.lang === "ts");
-  const commands = blocks
-    .filter((b) => b.lang === "sh")
-    .flatMap((b) => b.text.split("\n"))
+  const shLines = blocks.filter((b) => b.lang === "sh").flatMap((b) => b.text.split("\n"));
+  const install = shLines.find((l) => /^npm install\b/.test(l.trim()));
+  const commands = shLines
     .flatMap((l) => l.replace(/#.*$/, "").split("&&"))
-    .map((l) => l.trim())
+    .map((l) => l.trim().replace(/^npx\s+/, ""))
     .filter((l) => l.startsWith("rxsim "));
   if (!install) {
     fail(`${name}: README has no \`npm install\` line in a sh block`);
     continue;
   }
-  const folder = installLine(name, install);
-  if (!folder) continue;
-  const runnable = [];
-  examples.forEach((b, i) => {
-    if (b.fragment) {
-      console.log(`  ${name}: example ${i + 1} is marked \`ts fragment\` (part of a larger program): not run alone`);
-      return;
-    }
-    const file = `example-${i + 1}.ts`;
-    writeFileSync(join(folder, file), b.text);
-    runnable.push(file);
-  });
-  if (runnable.length > 0) {
-    writeFileSync(
-      join(folder, "tsconfig.json"),
-      `${JSON.stringify(
-        {
-          compilerOptions: {
-            target: "ES2022",
-            module: "NodeNext",
-            moduleResolution: "NodeNext",
-            strict: true,
-            noEmit: true,
-            skipLibCheck: true,
-            types: ["node"],
-            typeRoots: [join(root, "node_modules/@types")],
-          },
-          files: runnable,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    if (check(`${name}: README examples typecheck`, process.execPath, [TSC, "-p", "tsconfig.json"], folder) !== null) {
-      for (const file of runnable) {
-        const out = check(`${name}: README ${file}`, process.execPath, [TSX, file], folder);
-        if (out !== null) console.log(`  ✔ ${name} ${file}: ${out.trim().split("\n")[0]}`);
+  const prepared = prepareInstall(name, install);
+  if (prepared) plans.push({ name, install: install.trim(), blocks, commands, ...prepared });
+}
+const exampleDest = join(work, "example-strategy");
+mkdirSync(exampleDest, { recursive: true });
+run("tar", ["-xzf", tarballs.get("@rxsim/example-strategy"), "-C", exampleDest]);
+const copy = join(exampleDest, "package");
+console.log(`\n▶ npm install in ${plans.length + 1} empty folders, side by side`);
+const installed = await Promise.all([
+  ...plans.map((p) => checkAsync(`${p.name}: ${p.install}`, "npm", ["install", ...npmQuiet, ...p.specs], p.dir)),
+  checkAsync(
+    "example strategy: npm install (core from its tarball)",
+    "npm",
+    ["install", ...npmQuiet, tarballs.get("@rxsim/core")],
+    copy,
+  ),
+]);
+const exampleInstalled = installed.pop();
+
+// Every TypeScript example, typechecked in one tsc run (each file resolves packages from its own folder), then run.
+const runnable = [];
+plans.forEach((p, k) => {
+  if (!installed[k]) return;
+  p.blocks
+    .filter((b) => b.lang === "ts")
+    .forEach((b, i) => {
+      if (b.fragment) {
+        console.log(
+          `  ${p.name}: example ${i + 1} is marked \`ts fragment\` (part of a larger program): not run alone`,
+        );
+        return;
       }
-    }
+      const file = join(p.dir, `example-${i + 1}.ts`);
+      writeFileSync(file, b.text);
+      runnable.push({ name: p.name, file, dir: p.dir });
+    });
+});
+writeFileSync(
+  join(work, "tsconfig.json"),
+  `${JSON.stringify(
+    {
+      compilerOptions: {
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ["node"],
+        typeRoots: [join(root, "node_modules/@types")],
+      },
+      files: runnable.map((r) => r.file),
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`\n▶ tsc: ${runnable.length} README examples`);
+if (check("README examples typecheck", process.execPath, [TSC, "-p", join(work, "tsconfig.json")], work) !== null) {
+  for (const r of runnable) {
+    const out = check(`${r.name}: README ${basename(r.file)}`, process.execPath, [TSX, r.file], r.dir);
+    if (out !== null) console.log(`  ✔ ${r.name} ${basename(r.file)}: ${out.trim().split("\n")[0]}`);
   }
-  for (const command of commands) {
-    const args = command.split(/\s+/).slice(1);
-    const out = check(`${name}: README command`, join(folder, "node_modules/.bin/rxsim"), args, folder);
-    if (out !== null) console.log(`  ✔ ${name}: ${command}`);
+}
+for (const [k, p] of plans.entries()) {
+  if (!installed[k]) continue;
+  for (const command of p.commands) {
+    const out = check(
+      `${p.name}: README command`,
+      join(p.dir, "node_modules/.bin/rxsim"),
+      command.split(/\s+/).slice(1),
+      p.dir,
+    );
+    if (out !== null) console.log(`  ✔ ${p.name}: ${command}`);
   }
-  if (runnable.length + commands.length === 0) fail(`${name}: README has no example that runs`);
+  if (!p.blocks.some((b) => b.lang === "ts" && !b.fragment) && p.commands.length === 0) {
+    fail(`${p.name}: README has no example that runs`);
+  }
 }
 
 // The example strategy, copied out: its packed form alone, with @rxsim/core from the tarball.
 {
-  const dest = join(work, "example-strategy");
-  mkdirSync(dest, { recursive: true });
-  run("tar", ["-xzf", tarballs.get("@rxsim/example-strategy"), "-C", dest]);
-  const copy = join(dest, "package");
   const pkg = JSON.parse(readFileSync(join(copy, "package.json"), "utf8"));
   for (const [dep, range] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
     if (!/^[\^~]?\d/.test(range)) fail(`example strategy: ${dep} is "${range}", not a real version range`);
   }
-  console.log("\n▶ example strategy copied out: npm install (core from its tarball), build, typecheck, test");
-  if (check("example strategy: install", "npm", ["install", ...npmQuiet, tarballs.get("@rxsim/core")], copy) !== null) {
+  console.log("\n▶ example strategy copied out: build, typecheck, test");
+  if (exampleInstalled) {
     for (const script of ["build", "typecheck", "test"]) {
       if (check(`example strategy: npm run ${script}`, "npm", ["run", script], copy) !== null) {
         console.log(`  ✔ example strategy: npm run ${script}`);
