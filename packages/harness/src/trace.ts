@@ -96,6 +96,7 @@ export function traceLinesOf(path: string, text: string): TraceLines {
   };
 }
 
+/** Read and check the header line of a trace (its first line). @throws TraceError */
 export function parseHeader(reader: TraceLines): TraceHeader {
   const path = reader.path;
   const first = reader.next();
