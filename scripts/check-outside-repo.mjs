@@ -139,6 +139,13 @@ const exampleDest = join(work, "example-strategy");
 mkdirSync(exampleDest, { recursive: true });
 run("tar", ["-xzf", tarballs.get("@rxsim/example-strategy"), "-C", exampleDest]);
 const copy = join(exampleDest, "package");
+// As copied out, before npm rewrites @rxsim/core to the tarball's path: every range a real one.
+{
+  const pkg = JSON.parse(readFileSync(join(copy, "package.json"), "utf8"));
+  for (const [dep, range] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
+    if (!/^[\^~]?\d/.test(range)) fail(`example strategy: ${dep} is "${range}", not a real version range`);
+  }
+}
 console.log(`\n▶ npm install in ${plans.length + 1} empty folders, side by side`);
 const installed = await Promise.all([
   ...plans.map((p) => checkAsync(`${p.name}: ${p.install}`, "npm", ["install", ...npmQuiet, ...p.specs], p.dir)),
@@ -213,17 +220,11 @@ for (const [k, p] of plans.entries()) {
 }
 
 // The example strategy, copied out: its packed form alone, with @rxsim/core from the tarball.
-{
-  const pkg = JSON.parse(readFileSync(join(copy, "package.json"), "utf8"));
-  for (const [dep, range] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
-    if (!/^[\^~]?\d/.test(range)) fail(`example strategy: ${dep} is "${range}", not a real version range`);
-  }
-  console.log("\n▶ example strategy copied out: build, typecheck, test");
-  if (exampleInstalled) {
-    for (const script of ["build", "typecheck", "test"]) {
-      if (check(`example strategy: npm run ${script}`, "npm", ["run", script], copy) !== null) {
-        console.log(`  ✔ example strategy: npm run ${script}`);
-      }
+console.log("\n▶ example strategy copied out: build, typecheck, test");
+if (exampleInstalled) {
+  for (const script of ["build", "typecheck", "test"]) {
+    if (check(`example strategy: npm run ${script}`, "npm", ["run", script], copy) !== null) {
+      console.log(`  ✔ example strategy: npm run ${script}`);
     }
   }
 }
