@@ -1,4 +1,5 @@
-// The whole test command: lint, build, typecheck, every test, then the packaging checks.
+// The whole test command: lint, build, typecheck, every test, then the packaging checks (tarballs, README examples
+// and the example strategy outside the repository, changelog order).
 import { mkdirSync, readFileSync } from "node:fs";
 import { pnpmCommand, run } from "./run.mjs";
 
@@ -16,6 +17,8 @@ run(pnpm, [
   "--outputFile.json=reports/vitest.json",
 ]);
 run(process.execPath, ["scripts/check-packages.mjs"]);
+run(process.execPath, ["scripts/check-outside-repo.mjs"]);
+run(process.execPath, ["scripts/check-changelog-order.mjs"]);
 const report = JSON.parse(readFileSync("reports/vitest.json", "utf8"));
 console.log("\nci: lint, build, typecheck, tests and package checks all passed");
 console.log(

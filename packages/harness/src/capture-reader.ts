@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-
 /**
  * A capture file cannot be read: it is not pcap/pcapng, it is cut short, or a
  * header is impossible. The message is one line naming the file, the problem
@@ -45,17 +43,6 @@ const PCAPNG_SHB = 0x0a0d0d0a;
 const PCAPNG_BYTE_ORDER = 0x1a2b3c4d;
 /** Wireshark's largest standard packet (`WTAP_MAX_PACKET_SIZE_STANDARD`); more means a corrupt length. */
 const MAX_CAPTURED = 262144;
-
-/** Read a pcap (micro- or nanosecond, either byte order) or pcapng file. @throws CaptureError */
-export function readCapture(path: string): Capture {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new CaptureError(path, 0, `cannot read the file: ${(e as Error).message.split("\n")[0]}`);
-  }
-  return parseCapture(bytes, path);
-}
 
 /** Parse capture bytes already in memory. `name` is used in error messages. @throws CaptureError */
 export function parseCapture(bytes: Uint8Array, name = "<capture>"): Capture {

@@ -3,8 +3,10 @@
  * identical simulated traffic (time, traffic, the stack's hold times,
  * metrics, the scenario catalog and traces on top of `@rxsim/core`).
  */
-export { type Capture, CaptureError, parseCapture, readCapture } from "./capture-reader.js";
+export { readCapture } from "./capture-file.js";
+export { type Capture, CaptureError, parseCapture } from "./capture-reader.js";
 export { ConfigError } from "./config-error.js";
+export { runComparison, runComparisonFromTrace, runStrategy } from "./disk-runs.js";
 export { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
 export { OUT_OF_RANGE_BUF_ID } from "./misbehaving-device.js";
 export type { PacketSource } from "./packet-source.js";
@@ -16,7 +18,7 @@ export {
   type StrategyResult,
 } from "./result.js";
 export { RNG_STREAMS } from "./rng-streams.js";
-export { type ComparisonOptions, runComparison, runComparisonFromTrace, runStrategy } from "./run-comparison.js";
+export type { ComparisonOptions } from "./run-comparison.js";
 export {
   type AllocFailureConfig,
   type ArrivalProcess,
@@ -46,9 +48,6 @@ export { applySetOverrides } from "./set-overrides.js";
 export type { RunInternals, RunOptions } from "./simulation.js";
 export type { TimeSeries } from "./time-series.js";
 export {
-  createTraceWriter,
-  readTrace,
-  readTraceHeader,
   TRACE_FORMAT_VERSION,
   TraceError,
   type TraceHeader,
@@ -56,4 +55,6 @@ export {
   type TraceSummary,
   type TraceWriter,
 } from "./trace.js";
+export { createTraceWriter, readTrace, readTraceHeader } from "./trace-file.js";
+export { inMemoryTrafficFiles, NO_TRAFFIC_FILES, type TrafficFiles } from "./traffic-files.js";
 export { DEFAULT_TOP_LEVEL, MAX_PACKET_BYTES, validateScenarioConfig } from "./validate-config.js";

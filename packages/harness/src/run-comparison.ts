@@ -4,7 +4,8 @@ import { type ComparisonResult, RESULT_SCHEMA_VERSION, type StrategyResult } fro
 import { openSource, prepareInputs } from "./run-inputs.js";
 import type { ScenarioConfig } from "./scenario-config.js";
 import { type RunOptions, simulate } from "./simulation.js";
-import { formatTraceEnd, formatTraceHeader, readTraceHeader, type TraceSink } from "./trace.js";
+import { formatTraceEnd, formatTraceHeader, type TraceSink } from "./trace.js";
+import { NO_TRAFFIC_FILES, type TrafficFiles } from "./traffic-files.js";
 import { validateScenarioConfig } from "./validate-config.js";
 
 /** Options of {@link runComparison}. */
@@ -22,6 +23,12 @@ export interface ComparisonOptions {
    * then every `I`/`D`/`P` line. Only for runs of one strategy.
    */
   decisionLog?: RunOptions["decisionLog"];
+  /**
+   * How capture and trace traffic files are read. The main entry reads them
+   * from disk; the browser entry has no file access unless given one
+   * ({@link inMemoryTrafficFiles}).
+   */
+  files?: TrafficFiles;
 }
 
 function checkFactories(factories: readonly RxStrategyFactory[]): void {
@@ -60,7 +67,7 @@ export function runComparison(
   if (options.decisionLog && factories.length > 1) {
     throw new ConfigError("decisionLog", `a decision log records one strategy; ${factories.length} were given`);
   }
-  const inputs = prepareInputs(cfg);
+  const inputs = prepareInputs(cfg, options.files ?? NO_TRAFFIC_FILES);
   const probe = openSource(cfg, inputs);
   const perRun = probe.total;
   probe.close();
@@ -110,26 +117,7 @@ export function runStrategy(
   checkFactories([factory]);
   const trace = options.recordTrace;
   if (trace) trace.line(formatTraceHeader(cfg));
-  const outcome = simulate(cfg, factory, prepareInputs(cfg), options);
+  const outcome = simulate(cfg, factory, prepareInputs(cfg, options.files ?? NO_TRAFFIC_FILES), options);
   if (trace) trace.line(formatTraceEnd(outcome.arrivals));
   return outcome.result;
-}
-
-/**
- * Replay a recorded trace: the recording run's configuration (from the
- * trace's header) with its traffic replaced by the trace, so every strategy
- * sees exactly the recorded arrivals, sizes, flags and holds, and the same
- * seed drives the failure schedule, device and strategy streams. Replaying
- * the strategies that were recorded gives identical metrics.
- * @param overrides - optional changes to the header's config (e.g. a different queue), applied before the trace traffic.
- */
-export function runComparisonFromTrace(
-  path: string,
-  factories: readonly RxStrategyFactory[],
-  options: ComparisonOptions = {},
-  overrides: (config: ScenarioConfig) => ScenarioConfig = (c) => c,
-): ComparisonResult {
-  const header = readTraceHeader(path);
-  const config = overrides(header.config);
-  return runComparison({ ...config, traffic: { kind: "trace", path } }, factories, options);
 }

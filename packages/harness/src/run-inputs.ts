@@ -1,18 +1,20 @@
-import { type Capture, readCapture } from "./capture-reader.js";
+import type { Capture } from "./capture-reader.js";
 import { CaptureSource } from "./capture-source.js";
 import { type PacketSource, SyntheticSource } from "./packet-source.js";
 import type { ScenarioConfig } from "./scenario-config.js";
-import { openTraceSource } from "./trace.js";
+import type { TrafficFiles } from "./traffic-files.js";
 
 /** Inputs read once and shared by every strategy of a comparison. */
 export interface PreparedInputs {
   /** The capture, for `{ kind: "capture" }` traffic. */
   readonly capture: Capture | null;
+  /** Where trace traffic is read from. */
+  readonly files: TrafficFiles;
 }
 
-/** Read what the traffic needs from disk (a capture) once. */
-export function prepareInputs(config: ScenarioConfig): PreparedInputs {
-  return { capture: config.traffic.kind === "capture" ? readCapture(config.traffic.path) : null };
+/** Read what the traffic needs (a capture) once. */
+export function prepareInputs(config: ScenarioConfig, files: TrafficFiles): PreparedInputs {
+  return { capture: config.traffic.kind === "capture" ? files.readCapture(config.traffic.path) : null, files };
 }
 
 /** Open the packet source of `config.traffic`. */
@@ -22,8 +24,8 @@ export function openSource(config: ScenarioConfig, inputs: PreparedInputs): Pack
     case "synthetic":
       return new SyntheticSource(config, traffic);
     case "capture":
-      return new CaptureSource(config, traffic, inputs.capture ?? readCapture(traffic.path));
+      return new CaptureSource(config, traffic, inputs.capture ?? inputs.files.readCapture(traffic.path));
     case "trace":
-      return openTraceSource(config, traffic);
+      return inputs.files.openTrace(traffic.path, config.packets);
   }
 }

@@ -20,6 +20,7 @@ import { closeSeries, finishRun } from "./simulation-finish.js";
 import { createWorld } from "./simulation-world.js";
 import type { TimeSeriesRecorder } from "./time-series.js";
 import { formatTraceArrival, type TraceSink } from "./trace.js";
+import type { TrafficFiles } from "./traffic-files.js";
 
 // Imported bindings copied to module constants for the hot loop: under a module
 // runner such as vitest's, every read of an imported binding is a getter call.
@@ -35,6 +36,8 @@ export interface RunOptions {
   recordTrace?: TraceSink;
   /** Write the strategy's decision log here: a header line, then the queue's log lines. */
   decisionLog?: DecisionLogSink;
+  /** How capture and trace traffic files are read (default: from disk; none in the browser entry). */
+  files?: TrafficFiles;
   /** Diagnostics: called after the run with the sizes of the harness's internal arrays. */
   inspect?(internals: RunInternals): void;
 }

@@ -1,6 +1,5 @@
-import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import type { PacketSource } from "./packet-source.js";
-import type { ScenarioConfig, TraceTraffic } from "./scenario-config.js";
+import type { ScenarioConfig } from "./scenario-config.js";
 import { validateScenarioConfig } from "./validate-config.js";
 
 /** Version of the trace file format. A reader refuses any other. */
@@ -50,38 +49,6 @@ export class TraceError extends Error {
   }
 }
 
-const FLUSH_AT = 1 << 20;
-
-/** Create (or truncate) a trace file and return a writer for it. */
-export function createTraceWriter(path: string): TraceWriter {
-  const fd = openSync(path, "w");
-  let buffered = "";
-  let lines = 0;
-  let open = true;
-  const flush = () => {
-    if (buffered.length > 0) writeSync(fd, buffered);
-    buffered = "";
-  };
-  return {
-    path,
-    get lines() {
-      return lines;
-    },
-    line(text: string) {
-      if (!open) throw new Error(`trace ${path} is closed`);
-      buffered += `${text}\n`;
-      lines++;
-      if (buffered.length >= FLUSH_AT) flush();
-    },
-    close() {
-      if (!open) return;
-      open = false;
-      flush();
-      closeSync(fd);
-    },
-  };
-}
-
 /** The header line of a trace for `config`. */
 export function formatTraceHeader(config: ScenarioConfig): string {
   const header: TraceHeader = { rxsimTrace: TRACE_FORMAT_VERSION, tool: "rxsim", config };
@@ -98,53 +65,39 @@ export function formatTraceEnd(arrivals: number): string {
   return `{"end":${arrivals}}`;
 }
 
-/** Reads a file line by line with a fixed buffer (synchronous, bounded memory). */
-class LineReader {
-  lineNumber = 0;
-  private readonly fd: number;
-  private readonly buf = Buffer.allocUnsafe(1 << 20);
-  private pending = "";
-  private lines: string[] = [];
-  private at = 0;
-  private eof = false;
-  private closed = false;
-
-  constructor(readonly path: string) {
-    try {
-      this.fd = openSync(path, "r");
-    } catch (e) {
-      throw new TraceError(path, 0, `cannot open the trace: ${(e as Error).message.split("\n")[0]}`);
-    }
-  }
-
-  /** The next line, or null at the end of the file. */
-  next(): string | null {
-    while (this.at === this.lines.length) {
-      if (this.eof) return null;
-      const n = readSync(this.fd, this.buf, 0, this.buf.length, null);
-      if (n === 0) {
-        this.eof = true;
-        this.lines = this.pending.length > 0 ? [this.pending] : [];
-        this.pending = "";
-      } else {
-        const parts = (this.pending + this.buf.toString("utf8", 0, n)).split("\n");
-        this.pending = parts.pop() as string;
-        this.lines = parts;
-      }
-      this.at = 0;
-    }
-    this.lineNumber++;
-    return this.lines[this.at++];
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    closeSync(this.fd);
-  }
+/**
+ * A trace's lines, one at a time: from a file (`trace-file.ts`, Node) or from
+ * a string in memory ({@link traceLinesOf}, any JavaScript runtime).
+ */
+export interface TraceLines {
+  /** The file (or name) used in error messages. */
+  readonly path: string;
+  /** 1-based number of the line last returned. */
+  readonly lineNumber: number;
+  /** The next line, or null at the end. */
+  next(): string | null;
+  /** Release the file, if any. */
+  close(): void;
 }
 
-function parseHeader(reader: LineReader): TraceHeader {
+/** The lines of a trace held in a string (e.g. a file picked in a browser). */
+export function traceLinesOf(path: string, text: string): TraceLines {
+  const lines = text.split("\n");
+  // A final newline ends the last line; it does not start an empty one.
+  if (lines[lines.length - 1] === "") lines.pop();
+  let at = 0;
+  return {
+    path,
+    get lineNumber() {
+      return at;
+    },
+    next: () => (at < lines.length ? lines[at++] : null),
+    close() {},
+  };
+}
+
+/** Read and check the header line of a trace (its first line). @throws TraceError */
+export function parseHeader(reader: TraceLines): TraceHeader {
   const path = reader.path;
   const first = reader.next();
   if (first === null) throw new TraceError(path, 1, "empty file: not an rxsim trace");
@@ -174,34 +127,11 @@ function parseHeader(reader: LineReader): TraceHeader {
   return { rxsimTrace: TRACE_FORMAT_VERSION, tool: "rxsim", config };
 }
 
-/** Read and check a trace's header line only. @throws TraceError */
-export function readTraceHeader(path: string): TraceHeader {
-  const reader = new LineReader(path);
-  try {
-    return parseHeader(reader);
-  } finally {
-    reader.close();
-  }
-}
-
 /** A trace read in full: the header and the number of arrivals, after checking every line. */
 export interface TraceSummary {
   readonly header: TraceHeader;
   /** Arrivals in the trace. */
   readonly arrivals: number;
-}
-
-/** Read a whole trace (streaming, bounded memory), checking every line and the end count. @throws TraceError */
-export function readTrace(path: string): TraceSummary {
-  const source = new TraceSource(path, Number.MAX_SAFE_INTEGER);
-  try {
-    while (source.next()) {
-      // Each line is parsed and checked by next().
-    }
-    return { header: source.header, arrivals: source.arrivals };
-  } finally {
-    source.close();
-  }
 }
 
 /**
@@ -218,12 +148,12 @@ export class TraceSource implements PacketSource {
   readonly header: TraceHeader;
   /** Arrivals read so far. */
   arrivals = 0;
-  private readonly reader: LineReader;
+  private readonly reader: TraceLines;
   private done = false;
 
   /** @param limit - stop after this many arrivals (the run's `packets`). */
-  constructor(path: string, limit: number) {
-    this.reader = new LineReader(path);
+  constructor(lines: TraceLines, limit: number) {
+    this.reader = lines;
     try {
       this.header = parseHeader(this.reader);
     } catch (e) {
@@ -297,9 +227,4 @@ export class TraceSource implements PacketSource {
   close(): void {
     this.reader.close();
   }
-}
-
-/** Open the packet source of a `{ kind: "trace" }` traffic config. */
-export function openTraceSource(config: ScenarioConfig, traffic: TraceTraffic): TraceSource {
-  return new TraceSource(traffic.path, config.packets);
 }

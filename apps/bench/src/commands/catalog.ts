@@ -2,11 +2,28 @@ import { getScenario, listScenarios } from "@rxsim/harness";
 import Table from "cli-table3";
 import { BUILTIN_STRATEGIES } from "../registry.js";
 
-/** `rxsim scenarios`: the catalog, one line each. */
+/** Terminal width the listings fit in (a 100-column terminal, or a narrower one when stdout says so). */
+const MAX_WIDTH = 100;
+
+/** Two columns, names and descriptions; the descriptions wrap on words so the table fits {@link MAX_WIDTH}. */
+function twoColumnTable(head: [string, string], rows: [string, string][]): string {
+  const width = Math.min(MAX_WIDTH, process.stdout.columns || MAX_WIDTH);
+  const nameWidth = Math.max(head[0].length, ...rows.map((r) => r[0].length)) + 2;
+  // Three vertical borders; each width includes one space of padding on either side.
+  const table = new Table({
+    head,
+    colWidths: [nameWidth, Math.max(20, width - nameWidth - 3)],
+    wordWrap: true,
+    style: { head: [], border: [] },
+  });
+  table.push(...rows);
+  return table.toString();
+}
+
+/** `rxsim scenarios`: the catalog, one row each. */
 export function scenariosCommand(): number {
-  const table = new Table({ head: ["scenario", "what it shows"], style: { head: [], border: [] }, wordWrap: true });
-  for (const s of listScenarios()) table.push([s.name, s.description]);
-  process.stdout.write(`${table.toString()}\n`);
+  const rows = listScenarios().map((s): [string, string] => [s.name, s.description]);
+  process.stdout.write(`${twoColumnTable(["scenario", "what it shows"], rows)}\n`);
   return 0;
 }
 
@@ -18,8 +35,7 @@ export function showCommand(name: string): number {
 
 /** `rxsim strategies`: the built-in strategies. */
 export function strategiesCommand(): number {
-  const table = new Table({ head: ["strategy", "what it is"], style: { head: [], border: [] } });
-  for (const [name, s] of Object.entries(BUILTIN_STRATEGIES)) table.push([name, s.description]);
-  process.stdout.write(`${table.toString()}\n`);
+  const rows = Object.entries(BUILTIN_STRATEGIES).map(([name, s]): [string, string] => [name, s.description]);
+  process.stdout.write(`${twoColumnTable(["strategy", "what it is"], rows)}\n`);
   return 0;
 }
