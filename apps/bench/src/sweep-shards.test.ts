@@ -80,7 +80,7 @@ describe("sweep shards, merge and status (built CLI)", () => {
     // `report` reads it as any sweep.
     const rep = runBuilt(["report", merged, "--out", join(dir, "merged.html")]);
     expect(rep.code, rep.stderr).toBe(0);
-    expect(text(join(dir, "merged.html"))).toContain("6 points of 6");
+    expect(text(join(dir, "merged.html"))).toContain("6 of 6 points");
   });
 
   it("merge names the missing points and writes nothing", () => {
