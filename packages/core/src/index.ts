@@ -9,6 +9,20 @@ export {
 export { type Clock, createManualClock, type ManualClock } from "./clock.js";
 export { DEFAULT_RX_QUEUE_CONFIG, resolveRxQueueConfig } from "./config.js";
 export {
+  BUILTIN_COST_PROFILES,
+  type BuiltinCostProfileName,
+  builtinCostProfileNames,
+  COST_OPERATION_DESCRIPTIONS,
+  COST_OPERATIONS,
+  type CostOperation,
+  type CostProfile,
+  type CostTable,
+  DEFAULT_COST_PROFILE,
+  getBuiltinCostProfile,
+  isZeroCost,
+  parseCostProfile,
+} from "./cost-profile.js";
+export {
   createMemoryLogSink,
   DECISION_LOG_VERSION,
   type DecisionLogHeader,
