@@ -1,5 +1,7 @@
 import { createManualClock } from "./clock.js";
 import { resolveRxQueueConfig } from "./config.js";
+import { createPoolWork } from "./cost-meter.js";
+import { DmaTable } from "./dma-table.js";
 import { createPageTable } from "./page-table.js";
 import { createRng } from "./rng.js";
 import {
@@ -99,6 +101,8 @@ export function replayDecisionLog(text: string, factory: RxStrategyFactory): Rep
       if (postBudget-- <= 0) throw new Error("replay: strategy posted beyond the refill limit");
     },
     redirect,
+    dma: new DmaTable(),
+    work: createPoolWork(),
     rng: createRng(header.seed, header.stream),
     clock,
     log: sink,

@@ -8,6 +8,7 @@ export {
 } from "./checker.js";
 export { type Clock, createManualClock, type ManualClock } from "./clock.js";
 export { DEFAULT_RX_QUEUE_CONFIG, resolveRxQueueConfig } from "./config.js";
+export { CostMeter, createPoolWork, type PoolWork } from "./cost-meter.js";
 export {
   BUILTIN_COST_PROFILES,
   type BuiltinCostProfileName,
@@ -40,6 +41,7 @@ export {
   COMPL_SIM_SKB_ALLOC_FAIL,
   type ComplDescriptor,
 } from "./descriptors.js";
+export { type DmaApi, type DmaCounters, type DmaObserver, DmaTable } from "./dma-table.js";
 export {
   type AllocFailureOptions,
   createPageTable,

@@ -21,6 +21,9 @@ export interface CounterSnapshot {
   readonly allocFailures: number;
   readonly atomicOps: number;
   readonly refReads: number;
+  readonly dmaMaps: number;
+  readonly dmaUnmaps: number;
+  readonly dmaSyncs: number;
   readonly stallNs: number;
   /** Bogus completions the misbehaving device wrote. */
   readonly bogus: number;
@@ -57,6 +60,9 @@ export function takeSnapshot(
     allocFailures: pages.allocFailures,
     atomicOps: pages.atomicOps,
     refReads: pages.refReads,
+    dmaMaps: queue.dma.dmaMaps,
+    dmaUnmaps: queue.dma.dmaUnmaps,
+    dmaSyncs: queue.dma.dmaSyncs,
     stallNs,
     bogus,
     residentArea,
@@ -73,6 +79,7 @@ export interface MetricInputs {
   readonly peakResidentPages: number;
   readonly peakResidentPagesRun: number;
   readonly peakHeldSkbs: number;
+  readonly peakMappedPages: number;
   readonly violations: number;
   readonly violationMessages: string[];
   readonly leakedPages: number;
@@ -94,6 +101,9 @@ export function computeMetrics(m: MetricInputs): Metrics {
     atomicOps: e.atomicOps - s.atomicOps,
     refReads: e.refReads - s.refReads,
     buffersPosted: e.buffersPosted - s.buffersPosted,
+    dmaMaps: e.dmaMaps - s.dmaMaps,
+    dmaUnmaps: e.dmaUnmaps - s.dmaUnmaps,
+    dmaSyncs: e.dmaSyncs - s.dmaSyncs,
   };
   const stallNs = e.stallNs - s.stallNs;
   const meanResidentPages = durationNs > 0 ? (e.residentArea - s.residentArea) / durationNs : m.peakResidentPages;
@@ -116,6 +126,7 @@ export function computeMetrics(m: MetricInputs): Metrics {
     meanResidentBytes: meanResidentPages * m.pageSize,
     peakResidentPagesRun: m.peakResidentPagesRun,
     peakHeldSkbs: m.peakHeldSkbs,
+    peakMappedPages: m.peakMappedPages,
     refills: e.refills - s.refills,
     polls: e.polls - s.polls,
     doorbells: e.doorbells - s.doorbells,
@@ -143,5 +154,8 @@ function ratios(counts: Record<keyof PacketRatios, number>, packets: number, per
     atomicOps: r(counts.atomicOps),
     refReads: r(counts.refReads),
     buffersPosted: r(counts.buffersPosted),
+    dmaMaps: r(counts.dmaMaps),
+    dmaUnmaps: r(counts.dmaUnmaps),
+    dmaSyncs: r(counts.dmaSyncs),
   };
 }

@@ -18,6 +18,12 @@ export interface PacketRatios {
   readonly refReads: number | null;
   /** Buffers posted. */
   readonly buffersPosted: number | null;
+  /** DMA map calls. */
+  readonly dmaMaps: number | null;
+  /** DMA unmap calls. */
+  readonly dmaUnmaps: number | null;
+  /** DMA sync calls. */
+  readonly dmaSyncs: number | null;
 }
 
 /**
@@ -61,6 +67,14 @@ export interface Metrics {
   readonly atomicOps: number;
   /** Reads of a page's reference count (`page_count()`). */
   readonly refReads: number;
+  /** `dma_map_page` calls (contract version 2's `env.dma.map`). */
+  readonly dmaMaps: number;
+  /** `dma_unmap_page` calls. */
+  readonly dmaUnmaps: number;
+  /** `dma_sync_*` calls, for the CPU and for the device. */
+  readonly dmaSyncs: number;
+  /** Whole run: most pages DMA-mapped at once (exact, from the DMA table). */
+  readonly peakMappedPages: number;
   /** Most pages allocated at once in the measured part (sampled after every event). */
   readonly peakResidentPages: number;
   /** `peakResidentPages × pageSize`. */

@@ -470,6 +470,7 @@ class Simulation implements StackSink {
       peakResidentPages: peak,
       peakResidentPagesRun: pages.peakResident,
       peakHeldSkbs: queue.skbs.peakLive,
+      peakMappedPages: queue.dma.peakMappedPages,
       violations: checker ? checker.violations : 0,
       violationMessages: checker
         ? checker

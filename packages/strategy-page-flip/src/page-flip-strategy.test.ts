@@ -4,7 +4,9 @@ import {
   CompletionResult,
   createManualClock,
   createPageTable,
+  createPoolWork,
   createRng,
+  DmaTable,
   InvariantChecker,
   type RxQueueConfig,
   type RxStrategyEnv,
@@ -30,14 +32,18 @@ function hand(pageSize: number, bufferSize: number, options: PageFlipOptions = {
   const pages = createPageTable({ pageSize });
   const checker = new InvariantChecker({ pageSize, throwOnViolation: true });
   pages.setObserver(checker);
+  const dma = new DmaTable();
+  dma.setObserver(checker);
   let last = { id: -1, page: -1, offset: -1 };
   const env: RxStrategyEnv = {
     config,
     pages,
     post(id, page, offset, len) {
-      checker.posted(id, page, offset, len, pages.isAllocated(page));
+      checker.posted(id, page, offset, len, pages.isAllocated(page), dma.isMapped(page));
       last = { id, page, offset };
     },
+    dma,
+    work: createPoolWork(),
     redirect: { page: -1, offset: 0 },
     rng: createRng(1, "strategy"),
     clock: createManualClock(),
@@ -162,7 +168,8 @@ describe("page-flip: 4 KiB pages", () => {
     expect(h.last.page).toBe(page);
     expect(h.pages.allocs).toBe(1);
     expect(h.finish()).toEqual([]);
-  });
+    // 65,535 round trips: give a loaded machine time.
+  }, 60_000);
 
   it("reads the page count once per fragment, with one atomic per fresh page and none per reuse", () => {
     const sq = open({ pageSize: 4096, bufferSize: 2048 });
