@@ -1,3 +1,4 @@
+import type { CostOperation } from "@rxsim/core";
 import type { ScenarioConfig } from "./scenario-config.js";
 import type { TimeSeries } from "./time-series.js";
 
@@ -122,6 +123,16 @@ export interface Metrics {
   readonly teardownInflightPages: number;
   /** Simulated ns from teardown until the stack released its last skb (0 when none was held). */
   readonly teardownInflightNs: number;
+  /** NAPI CPU ns of buffer-management work priced by `config.costProfile` (0 with `none`). */
+  readonly cpuNs: number;
+  /** `cpuNs / packetsDelivered` (null when nothing was delivered). */
+  readonly cpuNsPerPacket: number | null;
+  /** `cpuNsPerPacket` broken down by cost operation (they add up to it). */
+  readonly cpuNsPerPacketByOp: Readonly<Record<CostOperation, number | null>>;
+  /** NAPI CPU busy time: priced work plus `driver.pollCostNs` / `packetCostNs`, ns. */
+  readonly napiBusyNs: number;
+  /** `napiBusyNs / durationNs`: the NAPI CPU's utilisation (can exceed 1 by the last poll's tail). */
+  readonly napiUtilisation: number;
   /** Counts per delivered packet. */
   readonly perDeliveredPacket: PacketRatios;
   /** Counts per 1,000 arrived packets. */
