@@ -1,4 +1,5 @@
 import { applySetOverrides, getScenario, listScenarios, runComparison, type StrategyResult } from "@rxsim/harness";
+import { resolveCostProfile } from "../cost-profile-input.js";
 import { CliError } from "../errors.js";
 import { writeFileAtomic } from "../jsonl-store.js";
 import { loadStrategies } from "../load-strategies.js";
@@ -11,6 +12,7 @@ export interface ResultsFlags {
   out: string;
   packets?: string;
   strategies?: string;
+  costProfile?: string;
 }
 
 const MIB = 1024 * 1024;
@@ -71,9 +73,10 @@ export async function resultsCommand(flags: ResultsFlags): Promise<number> {
     throw new CliError(`--packets ${packets}: must be an integer ≥ 1000`);
   }
   const machine = machineInfo();
+  const costProfile = flags.costProfile === undefined ? null : resolveCostProfile(flags.costProfile);
   const command = `pnpm rxsim results --out ${flags.out}${flags.packets ? ` --packets ${packets}` : ""}${
-    flags.strategies ? ` --strategies ${flags.strategies}` : ""
-  }`;
+    flags.costProfile ? ` --cost-profile ${flags.costProfile}` : ""
+  }${flags.strategies ? ` --strategies ${flags.strategies}` : ""}`;
   const header = [
     "# rxsim results: every strategy on every catalog scenario",
     "",
@@ -92,7 +95,8 @@ export async function resultsCommand(flags: ResultsFlags): Promise<number> {
     const n = packets ? Number(packets) : scenario.packets;
     const sets = [`packets=${n}`, "checker=true"];
     if (scenario.warmupPackets >= n) sets.push(`warmupPackets=${Math.floor(n / 10)}`);
-    const config = applySetOverrides(scenario, sets);
+    let config = applySetOverrides(scenario, sets);
+    if (costProfile !== null) config = { ...config, costProfile };
     const result = runComparison(config, factories);
     const oracle = result.results.find((r) => r.strategy === "oracle");
     sections.push(scenarioSection(s.name, s.description, result.results, oracle));
