@@ -108,6 +108,7 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
     .option("--packets <n>", "packets per timed run with the checker off", "2000000")
     .option("--checker-packets <n>", "packets per timed run with the checker on", "500000")
     .option("--json <file>", "write the figures with machine and Node version")
+    .option(COST_PROFILE_FLAG, COST_PROFILE_HELP)
     .action((flags) => run(perfCommand(flags)));
 
   scenarioOptions(

@@ -1,5 +1,6 @@
 import { applySetOverrides, getScenario, runStrategy } from "@rxsim/harness";
 import Table from "cli-table3";
+import { resolveCostProfile } from "../cost-profile-input.js";
 import { CliError } from "../errors.js";
 import { loadStrategies } from "../load-strategies.js";
 import { machineInfo } from "../machine.js";
@@ -11,6 +12,7 @@ export interface PerfFlags {
   packets: string;
   checkerPackets: string;
   json?: string;
+  costProfile?: string;
 }
 
 /** One measured figure. */
@@ -38,7 +40,8 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
   const packetsOff = count("--packets", flags.packets);
   const packetsOn = count("--checker-packets", flags.checkerPackets);
   if (flags.json) assertWritable("--json", flags.json);
-  const base = getScenario("default");
+  const profile = flags.costProfile === undefined ? null : resolveCostProfile(flags.costProfile);
+  const base = profile === null ? getScenario("default") : { ...getScenario("default"), costProfile: profile };
   const results: PerfResult[] = [];
   for (const checker of ["off", "on"] as const) {
     const packets = checker === "off" ? packetsOff : packetsOn;
@@ -82,13 +85,25 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
     ]);
   }
   process.stdout.write(
-    `rxsim perf on scenario default — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${date}\n${table.toString()}\n`,
+    `rxsim perf on scenario default, cost profile ${base.costProfile.name} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${date}\n${table.toString()}\n`,
   );
   if (flags.json) {
     writeOutput(
       "--json",
       flags.json,
-      `${JSON.stringify({ tool: "rxsim", kind: "perf", scenario: "default", date, machine, results }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          tool: "rxsim",
+          kind: "perf",
+          scenario: "default",
+          costProfile: base.costProfile.name,
+          date,
+          machine,
+          results,
+        },
+        null,
+        2,
+      )}\n`,
     );
   }
   return 0;
