@@ -35,13 +35,17 @@ function scenarioSection(
   results: readonly StrategyResult[],
   oracle: StrategyResult | undefined,
 ): string {
+  // With a cost profile (the scenario's or --cost-profile), the CPU each packet took.
+  const priced = results.some((r) => r.metrics.napiBusyNs > 0);
   const lines = [
     `## ${name}`,
     "",
     description,
     "",
-    "| strategy | page allocs / 1,000 pkts | vs oracle | atomics / pkt | peak resident MiB | vs oracle | dropped (no buffer) | other drops | violations |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| strategy | page allocs / 1,000 pkts | vs oracle | atomics / pkt | peak resident MiB | vs oracle | dropped (no buffer) | other drops | violations |${
+      priced ? " CPU ns / pkt | NAPI busy |" : ""
+    }`,
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${priced ? " ---: | ---: |" : ""}`,
   ];
   for (const r of results) {
     const m = r.metrics;
@@ -53,7 +57,9 @@ function scenarioSection(
         o ? distance(m.peakResidentBytes, o.peakResidentBytes, 0) : "–"
       } | ${m.packetsDropped.toLocaleString("en-US")} | ${(
         m.packetsDroppedRxError + m.packetsDroppedSkbAlloc
-      ).toLocaleString("en-US")} | ${m.violations} |`,
+      ).toLocaleString("en-US")} | ${m.violations} |${
+        priced ? ` ${fmt(m.cpuNsPerPacket, 1)} | ${(m.napiUtilisation * 100).toFixed(1)}% |` : ""
+      }`,
     );
   }
   return `${lines.join("\n")}\n`;
