@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { applySetOverrides, getScenario, runStrategy } from "@rxsim/harness";
 import { createNaiveStrategy } from "@rxsim/strategy-naive";
 import { describe, expect, it } from "vitest";
-import { type CliRun, runInProcess, tempDir } from "../test-support/run-cli.js";
+import { type CliRun, runBuilt, runInProcess, tempDir } from "../test-support/run-cli.js";
 import { findCapacity } from "./commands/capacity.js";
 
 function usageError(r: CliRun): string {
@@ -73,6 +73,35 @@ describe("rxsim capacity", () => {
     expect(usageError(await runInProcess(["compare", "--set", "costProfile=fast", "--packets", "2000"]))).toMatch(
       /^rxsim: costProfile: unknown profile "fast"/,
     );
+  }, 120_000);
+
+  it("sweep varies the cost profile", () => {
+    const out = join(tempDir(), "s.jsonl");
+    // Sweep workers run the built CLI.
+    const r = runBuilt([
+      "sweep",
+      "default",
+      "--vary",
+      "costProfile=none,iommu-strict",
+      "--strategies",
+      "naive",
+      "--packets",
+      "5000",
+      "--workers",
+      "1",
+      "--out",
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const points = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const ns = Object.fromEntries(
+      points.map((p) => [p.params.costProfile, p.results[0].metrics.cpuNsPerPacket as number]),
+    );
+    expect(ns.none).toBe(0);
+    expect(ns["iommu-strict"]).toBeGreaterThan(700);
   }, 120_000);
 
   it("a user profile file runs", async () => {
