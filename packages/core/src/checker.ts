@@ -317,15 +317,7 @@ export class InvariantChecker implements PageObserver, DmaObserver {
    * @param allocatedPages - ids of pages still allocated.
    */
   checkLeaks(allocatedPages: readonly number[]): void {
-    if (allocatedPages.length === 0) return;
-    const shown = allocatedPages.slice(0, 10).join(", ");
-    const more = allocatedPages.length > 10 ? `, … ${allocatedPages.length - 10} more` : "";
-    this.report(
-      ViolationKind.Leak,
-      -1,
-      allocatedPages[0],
-      `leak: ${allocatedPages.length} page(s) still allocated after teardown with every skb released (pages ${shown}${more})`,
-    );
+    this.reportPages(ViolationKind.Leak, allocatedPages, "leak", "still allocated");
   }
 
   /**
@@ -333,14 +325,19 @@ export class InvariantChecker implements PageObserver, DmaObserver {
    * @param mappedPages - ids of pages still mapped.
    */
   checkMappingLeaks(mappedPages: readonly number[]): void {
-    if (mappedPages.length === 0) return;
-    const shown = mappedPages.slice(0, 10).join(", ");
-    const more = mappedPages.length > 10 ? `, … ${mappedPages.length - 10} more` : "";
+    this.reportPages(ViolationKind.MappingLeak, mappedPages, "mapping leak", "still DMA-mapped");
+  }
+
+  /** One violation listing up to 10 of `pages`. */
+  private reportPages(kind: ViolationKind, pages: readonly number[], what: string, state: string): void {
+    if (pages.length === 0) return;
+    const shown = pages.slice(0, 10).join(", ");
+    const more = pages.length > 10 ? `, … ${pages.length - 10} more` : "";
     this.report(
-      ViolationKind.MappingLeak,
+      kind,
       -1,
-      mappedPages[0],
-      `mapping leak: ${mappedPages.length} page(s) still DMA-mapped after teardown with every skb released (pages ${shown}${more})`,
+      pages[0],
+      `${what}: ${pages.length} page(s) ${state} after teardown with every skb released (pages ${shown}${more})`,
     );
   }
 
