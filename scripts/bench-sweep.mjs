@@ -1,14 +1,18 @@
 // Benchmark: the same sweep (2 parameters × 3 values × 2 strategies) on 1 and
-// on 2 worker threads, alternating, 3 rounds; prints each time and the medians
-// with the machine and date. Run after a build: `pnpm bench:sweep`.
+// on 2 worker threads, alternating, 5 rounds; prints each time, then min /
+// median / max and the speed-up of the medians, with the machine, the load
+// average before and after (a loaded machine makes the figures unreliable) and
+// the date. Run after a build: `pnpm bench:sweep [packets] [rounds]`.
+// RXSIM_CLI=path/to/cli.js measures another build (e.g. the previous commit's).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { availableParallelism, cpus, tmpdir } from "node:os";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
-const cli = join(root, "apps/bench/dist/cli.js");
+const cli = process.env.RXSIM_CLI ? resolve(process.env.RXSIM_CLI) : join(root, "apps/bench/dist/cli.js");
 const packets = process.argv[2] ?? "1000000";
+const rounds = Number(process.argv[3] ?? "5");
 const args = [
   "sweep",
   "--vary",
@@ -23,9 +27,15 @@ const args = [
   packets,
 ];
 const dir = mkdtempSync(join(tmpdir(), "rxsim-bench-sweep-"));
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+const loadBefore = load();
 const times = { 1: [], 2: [] };
-for (let round = 0; round < 3; round++) {
-  for (const workers of [1, 2]) {
+for (let round = 0; round < rounds; round++) {
+  // Alternate which goes first, so a change of load hits both alike.
+  for (const workers of round % 2 === 0 ? [1, 2] : [2, 1]) {
     const out = join(dir, `w${workers}-r${round}.jsonl`);
     const t0 = performance.now();
     const r = spawnSync(process.execPath, [cli, ...args, "--workers", String(workers), "--out", out], {
@@ -41,12 +51,15 @@ for (let round = 0; round < 3; round++) {
   }
 }
 rmSync(dir, { recursive: true, force: true });
-const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-const m1 = median(times[1]);
-const m2 = median(times[2]);
+const sorted = (a) => [...a].sort((x, y) => x - y);
+const median = (a) => sorted(a)[Math.floor(a.length / 2)];
+const spread = (a) =>
+  `min ${sorted(a)[0].toFixed(2)} / median ${median(a).toFixed(2)} / max ${sorted(a).at(-1).toFixed(2)} s`;
 console.log(
-  `\nsweep of 9 points × 2 strategies, ${packets} packets each — ${cpus()[0]?.model.trim()}, ${availableParallelism()} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+  `\nsweep of 9 points × 2 strategies, ${packets} packets each — ${cpus()[0]?.model.trim()}, ${availableParallelism()} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z; load average ${loadBefore} before, ${load()} after`,
 );
+console.log(`1 worker:  ${spread(times[1])}`);
+console.log(`2 workers: ${spread(times[2])}`);
 console.log(
-  `median 1 worker: ${m1.toFixed(2)} s; median 2 workers: ${m2.toFixed(2)} s; speed-up ×${(m1 / m2).toFixed(2)}`,
+  `speed-up of the medians ×${(median(times[1]) / median(times[2])).toFixed(2)}; of the minimums ×${(sorted(times[1])[0] / sorted(times[2])[0]).toFixed(2)}`,
 );

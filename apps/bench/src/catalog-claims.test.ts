@@ -66,6 +66,40 @@ describe("catalog scenarios show what they claim, with the real strategies", () 
     expect(rows[4].metrics.dmaMaps).toBe(0);
   });
 
+  it("alloc-failure-held: held pages make dqo allocate in the failure window; it stalls for good without the timer", async () => {
+    const [dqo] = await compare("alloc-failure-held", "dqo", 400_000);
+    // The window opens at 20 ms: the used list is pinned by 2 ms holds, so refills must allocate, and fail.
+    expect(dqo.metrics.allocFailures).toBeGreaterThan(0);
+    expect(dqo.strategyStats.rx_buf_alloc_fail).toBeGreaterThan(0);
+    expect(dqo.metrics.stallStartNs).toBeGreaterThanOrEqual(20e6);
+    expect(dqo.metrics.stallStartNs).toBeLessThan(21e6);
+    expect(dqo.metrics.stalledAtEnd).toBe(true);
+    // From the stall to the end of the 50 ms run, about 30 ms.
+    expect(dqo.metrics.stallNs).toBeGreaterThan(29e6);
+    expect(dqo.metrics.violations).toBe(0);
+  });
+
+  it("alloc-failure-held-timer: the 20 ms timer re-polls the stalled dqo queue and it recovers", async () => {
+    const [dqo] = await compare("alloc-failure-held-timer", "dqo", 400_000);
+    expect(dqo.metrics.stallStartNs).toBeGreaterThanOrEqual(20e6);
+    expect(dqo.metrics.stalledAtEnd).toBe(false);
+    // Stalled from about 20.2 ms until the timer fired 20 ms after the last poll.
+    expect(dqo.metrics.stallNs).toBeGreaterThan(19e6);
+    expect(dqo.metrics.stallNs).toBeLessThanOrEqual(20e6);
+    expect(dqo.metrics.packetsDelivered).toBeGreaterThan(200_000);
+    expect(dqo.metrics.violations).toBe(0);
+  });
+
+  it("small-ring-restock: page flip spends a page's 65,534 pre-paid references and restocks them in a real run", async () => {
+    const [pf] = await compare("small-ring-restock", "page-flip", 1_100_000);
+    // 15 pages carry every packet, each about 73,000 fragments: one restock each, and no new page.
+    expect(pf.strategyStats.alloc).toBe(15);
+    expect(pf.strategyStats.restock).toBe(15);
+    expect(pf.metrics.packetsDropped).toBe(0);
+    expect(pf.metrics.violations).toBe(0);
+    expect(pf.metrics.leakedPages).toBe(0);
+  });
+
   it("teardown-inflight: page_pool reports pages in flight after teardown, then frees them all", async () => {
     const [pp] = await compare("teardown-inflight", "page-pool", 100_000);
     expect(pp.metrics.teardownInflightPages).toBeGreaterThan(0);

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { replayDecisionLog } from "@rxsim/core";
 import { createDqoStrategy } from "@rxsim/strategy-dqo";
 import { describe, expect, it } from "vitest";
-import { runInProcess, tempDir } from "../test-support/run-cli.js";
+import { runBuilt, runInProcess, tempDir } from "../test-support/run-cli.js";
 
 const FIXTURES = resolve(import.meta.dirname, "../test-support/fixtures");
 const CAPTURES = resolve(import.meta.dirname, "../../../packages/harness/test-fixtures");
@@ -284,7 +284,17 @@ describe("rxsim catalog commands", () => {
 });
 
 describe("rxsim perf", () => {
-  it("measures each strategy with the checker off and on, with the machine", async () => {
+  interface Row {
+    strategy: string;
+    measure: string;
+    checker: string;
+    packets: number;
+    wallSeconds: number[];
+    cpuSeconds: number[];
+    packetsPerSecond: { min: number; median: number; max: number };
+  }
+
+  it("measures each strategy, checker off and on, and the strategy alone, with the spread and the machine", async () => {
     const dir = tempDir();
     const r = await runInProcess([
       "perf",
@@ -292,18 +302,63 @@ describe("rxsim perf", () => {
       "20000",
       "--checker-packets",
       "5000",
+      "--loop-packets",
+      "20000",
+      "--runs",
+      "3",
+      "--isolate",
+      "none",
       "--json",
       join(dir, "p.json"),
     ]);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/3 timed runs per row/);
     const out = JSON.parse(readFileSync(join(dir, "p.json"), "utf8"));
-    expect(out.results.map((x: { strategy: string; checker: string }) => `${x.strategy}/${x.checker}`)).toEqual([
-      "naive/off",
-      "dqo/off",
-      "naive/on",
-      "dqo/on",
+    expect(out.results.map((x: Row) => `${x.strategy}/${x.measure}/${x.checker}`)).toEqual([
+      "naive/simulation/off",
+      "dqo/simulation/off",
+      "naive/simulation/on",
+      "dqo/simulation/on",
+      "naive/strategy-loop/off",
+      "dqo/strategy-loop/off",
     ]);
-    for (const x of out.results) expect(x.packetsPerSecond).toBeGreaterThan(0);
+    for (const x of out.results as Row[]) {
+      expect(x.wallSeconds).toHaveLength(3);
+      expect(x.cpuSeconds).toHaveLength(3);
+      const rates = x.wallSeconds.map((s) => Math.round(x.packets / s)).sort((a, b) => a - b);
+      expect(x.packetsPerSecond).toEqual({ min: rates[0], median: rates[1], max: rates[2] });
+    }
     expect(out.machine.node).toBe(process.version);
+    expect(out.isolation).toBe("none");
+    expect(out.loadAverage.before).toHaveLength(3);
+    expect(Date.parse(out.date)).toBeGreaterThan(0);
+  });
+
+  it("runs each measurement in its own worker thread by default (built CLI)", () => {
+    const dir = tempDir();
+    const json = join(dir, "p.json");
+    const args = ["perf", "--strategies", "dqo", "--packets", "10000", "--checker-packets", "5000"];
+    const r = runBuilt([...args, "--loop-packets", "10000", "--runs", "2", "--json", json]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(readFileSync(json, "utf8"));
+    expect(out.isolation).toBe("worker");
+    expect(out.results.map((x: Row) => `${x.measure}/${x.checker}`)).toEqual([
+      "simulation/off",
+      "simulation/on",
+      "strategy-loop/off",
+    ]);
+    for (const x of out.results as Row[]) expect(x.packetsPerSecond.min).toBeGreaterThan(0);
+  });
+
+  it("refuses bad counts and isolation modes in one line", async () => {
+    for (const [flag, value] of [
+      ["--runs", "0"],
+      ["--isolate", "thread"],
+      ["--loop-packets", "-1"],
+    ]) {
+      const r = await runInProcess(["perf", flag, value]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^rxsim: ${flag} ${value}: `));
+    }
   });
 });

@@ -12,6 +12,8 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
+import { open } from "node:fs/promises";
+import { dirname } from "node:path";
 import { CliError } from "./errors.js";
 
 /** What was found in an existing JSONL results file. */
@@ -64,18 +66,45 @@ export function dropTornTail(path: string, goodBytes: number): void {
   truncateSync(path, goodBytes);
 }
 
+/** Appends lines to one file in call order, each flushed to disk before it counts as written. */
+export interface LineAppender {
+  /** Queue one line (with its newline); the returned promise settles when it is on disk. */
+  append(line: string): Promise<void>;
+  /** Wait for every queued line; rejects with the first write error. */
+  drain(): Promise<void>;
+}
+
 /**
- * Append one record as one line and flush it to disk before returning, so a
- * crash right after loses nothing that was reported done.
+ * Append lines off the main thread (libuv's pool writes and fsyncs), in order,
+ * so a crash right after a line counts as done loses nothing and the thread
+ * that feeds the workers never blocks on the disk.
  */
-export function appendRecord(path: string, record: unknown): void {
-  const fd = openSync(path, "a");
-  try {
-    writeSync(fd, `${JSON.stringify(record)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+export function createLineAppender(path: string): LineAppender {
+  let chain: Promise<void> = Promise.resolve();
+  let failure: unknown = null;
+  return {
+    append(line) {
+      chain = chain.then(async () => {
+        if (failure !== null) return;
+        try {
+          const fh = await open(path, "a");
+          try {
+            await fh.write(line);
+            await fh.sync();
+          } finally {
+            await fh.close();
+          }
+        } catch (error) {
+          failure = error;
+        }
+      });
+      return chain;
+    },
+    async drain() {
+      await chain;
+      if (failure !== null) throw failure;
+    },
+  };
 }
 
 /**
@@ -104,8 +133,26 @@ export function writeFileAtomic(path: string, content: string): void {
       closeSync(fd);
     }
     renameSync(tmp, target);
+    syncDirectory(dirname(target));
   } catch (error) {
     rmSync(tmp, { force: true });
     throw error;
+  }
+}
+
+/** Flush a directory so a rename in it survives a power loss; some file systems refuse, harmlessly. */
+function syncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, "r");
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // EINVAL/EISDIR on file systems that cannot sync a directory: the rename is still atomic.
+  } finally {
+    closeSync(fd);
   }
 }

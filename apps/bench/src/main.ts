@@ -8,6 +8,8 @@ import { replayCommand } from "./commands/replay.js";
 import { reportCommand } from "./commands/report.js";
 import { resultsCommand } from "./commands/results.js";
 import { sweepCommand } from "./commands/sweep.js";
+import { sweepMergeCommand } from "./commands/sweep-merge.js";
+import { sweepStatusCommand } from "./commands/sweep-status.js";
 import { CliError, ExitCode, oneLine } from "./errors.js";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
@@ -39,7 +41,9 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
     .version(version)
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeErr: () => {} });
+    .configureOutput({ writeErr: () => {} })
+    // Options after a subcommand belong to it: `sweep merge --out F` is merge's --out, not sweep's.
+    .enablePositionalOptions();
 
   scenarioOptions(
     program
@@ -65,17 +69,27 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
     .description("list the built-in strategies")
     .action(() => run(strategiesCommand()));
 
-  scenarioOptions(
+  const sweep = scenarioOptions(
     program
       .command("sweep [scenario]")
       .description("run the cartesian product of --vary values in a worker pool, one JSONL line per point")
       .option("--vary <key=v1,v2,…>", "a config key and its values; repeatable", collect)
       .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
       .option("--workers <n>", "worker threads (default: all cores)")
-      .requiredOption("--out <file.jsonl>", "results file; each finished point is appended as it finishes")
-      .option("--shard <i/n>", "run only shard i of n (points whose index ≡ i-1 mod n)")
+      // Required, but checked by the command: a required option here would be demanded of `sweep merge` too.
+      .option("--out <file.jsonl>", "results file (required); each finished point is appended as it finishes")
+      .option("--shard <i/n>", "run only shard i of n (points whose index ≡ i-1 mod n); one shard per --out")
       .option("--resume", "skip the points already in --out and redo a torn last line"),
   ).action((scenario, flags) => run(sweepCommand(scenario, flags)));
+  sweep
+    .command("merge <shard.jsonl...>")
+    .description("join shard files into the whole sweep, byte-identical to a one-machine run")
+    .requiredOption("--out <file.jsonl>", "the merged sweep")
+    .action((files, flags) => run(sweepMergeCommand(files, flags)));
+  sweep
+    .command("status <file.jsonl...>")
+    .description("points done and missing per shard file and per sweep")
+    .action((files) => run(sweepStatusCommand(files)));
 
   program
     .command("report <file>")
@@ -103,11 +117,16 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
 
   program
     .command("perf")
-    .description("measure simulated packets per second of each strategy on `default`, checker off and on")
+    .description(
+      "measure simulated packets per second of each strategy on `default`, checker off and on, and of the strategy alone",
+    )
     .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
     .option("--packets <n>", "packets per timed run with the checker off", "2000000")
     .option("--checker-packets <n>", "packets per timed run with the checker on", "500000")
-    .option("--json <file>", "write the figures with machine and Node version")
+    .option("--loop-packets <n>", "packets per timed run of the strategy alone (0: skip)", "10000000")
+    .option("--runs <n>", "timed runs per measurement (min / median / max)", "5")
+    .option("--isolate <mode>", "worker: a fresh worker thread per measurement; none: all in this process", "worker")
+    .option("--json <file>", "write the figures with machine, Node version, date and load average")
     .option(COST_PROFILE_FLAG, COST_PROFILE_HELP)
     .action((flags) => run(perfCommand(flags)));
 

@@ -2,6 +2,7 @@ import {
   BufferIdTable,
   CompletionKind,
   CompletionResult,
+  defineStrategyFactory,
   NO_PAGE,
   RX_STRATEGY_CONTRACT_VERSION,
   type RxStrategy,
@@ -28,12 +29,7 @@ export function createIdlePageStrategy(options: IdlePageOptions = {}): RxStrateg
   if (!Number.isInteger(resolved.scan) || resolved.scan < 0) {
     throw new RangeError(`idle-page: scan must be a non-negative integer, got ${options.scan}`);
   }
-  return {
-    contractVersion: RX_STRATEGY_CONTRACT_VERSION,
-    name: "idle-page",
-    options: resolved,
-    create: (env) => new IdlePageStrategy(env, resolved.scan),
-  };
+  return defineStrategyFactory("idle-page", resolved, IdlePageStrategy);
 }
 
 class IdlePageStrategy implements RxStrategy {
@@ -48,9 +44,9 @@ class IdlePageStrategy implements RxStrategy {
   private reused = 0;
   private allocated = 0;
 
-  constructor(env: RxStrategyEnv, scan: number) {
+  constructor(env: RxStrategyEnv, options: Required<IdlePageOptions>) {
     this.env = env;
-    this.scan = scan;
+    this.scan = options.scan;
     this.copybreak = env.config.copybreak;
     this.ids = new BufferIdTable(env.config.bufqSlots, "lifo");
   }

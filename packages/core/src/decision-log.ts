@@ -1,12 +1,12 @@
 import { createManualClock } from "./clock.js";
 import { resolveRxQueueConfig } from "./config.js";
 import { createPoolWork } from "./cost-meter.js";
+import type { DecisionLogSink } from "./decision-log-sink.js";
 import { DmaTable } from "./dma-table.js";
 import { createPageTable } from "./page-table.js";
 import { createRng } from "./rng.js";
 import {
   CompletionKind,
-  type DecisionLogSink,
   type FragmentRedirect,
   type RxQueueConfig,
   type RxStrategyEnv,
@@ -155,6 +155,9 @@ export function replayDecisionLog(text: string, factory: RxStrategyFactory): Rep
       }
       case "teardown":
         strategy.teardown();
+        break;
+      case "teardown-work":
+        strategy.runTeardownWork?.();
         break;
       default:
         throw new Error(`decision log line ${i + 1}: unknown input ${JSON.stringify(f[1])}`);

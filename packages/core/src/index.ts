@@ -32,6 +32,7 @@ export {
   type ReplayOutcome,
   replayDecisionLog,
 } from "./decision-log.js";
+export type { DecisionLogSink } from "./decision-log-sink.js";
 export {
   type BufqDescriptor,
   COMPL_EOP,
@@ -61,7 +62,6 @@ export { SkbTable } from "./skb-table.js";
 export {
   CompletionKind,
   CompletionResult,
-  type DecisionLogSink,
   describeFactoryProblem,
   type FragmentRedirect,
   isRxStrategyFactory,
@@ -71,6 +71,7 @@ export {
   type RxStrategyEnv,
   type RxStrategyFactory,
 } from "./strategy.js";
+export { defineStrategyFactory, type RxStrategyClass } from "./strategy-factory.js";
 export {
   type BufferSizes,
   checkIntegerOption,

@@ -1,6 +1,6 @@
 import type { Clock } from "./clock.js";
+import type { DecisionLogSink } from "./decision-log-sink.js";
 import type { Rng } from "./rng.js";
-import type { DecisionLogSink } from "./strategy.js";
 
 /** Page id returned when an allocation fails. */
 export const NO_PAGE = -1;
@@ -287,7 +287,14 @@ class TypedPageTable implements PageTable {
   put(page: number): void {
     this.atomicOps++;
     if (this.trackRemote) this.touch(page);
-    this.dropTo(page, this.refcount[page] - 1);
+    // The stack's put_page on every released fragment: the usual case (count
+    // still positive, nobody watching) stays here without a further call.
+    const count = this.refcount[page] - 1;
+    if (count > 0 && this.watchAt[page] !== count) {
+      this.refcount[page] = count;
+      return;
+    }
+    this.dropTo(page, count);
   }
 
   add(page: number, n: number): void {

@@ -1,9 +1,10 @@
 import type { InvariantChecker } from "./checker.js";
 import type { Clock } from "./clock.js";
 import type { CostTable } from "./cost-profile.js";
+import type { DecisionLogSink } from "./decision-log-sink.js";
 import type { PageTable } from "./page-table.js";
 import type { Rng } from "./rng.js";
-import type { DecisionLogSink, RxQueueConfig, RxStrategyFactory } from "./strategy.js";
+import type { RxQueueConfig, RxStrategyFactory } from "./strategy.js";
 
 /** Receives every skb the driver completes. The stack calls {@link RxQueue.releaseSkb} when done with it. */
 export interface StackSink {

@@ -4,6 +4,7 @@ import { CompletionStage } from "./completion-stage.js";
 import { resolveRxQueueConfig } from "./config.js";
 import { CostMeter, createPoolWork, type PoolWork } from "./cost-meter.js";
 import { isZeroCost } from "./cost-profile.js";
+import type { DecisionLogSink } from "./decision-log-sink.js";
 import { COMPL_EOP, COMPL_RSC, COMPL_RX_ERROR, COMPL_SIM_SKB_ALLOC_FAIL } from "./descriptors.js";
 import { DmaTable } from "./dma-table.js";
 import type { PageTable } from "./page-table.js";
@@ -15,7 +16,6 @@ import { SkbTable } from "./skb-table.js";
 import {
   CompletionKind,
   CompletionResult,
-  type DecisionLogSink,
   type FragmentRedirect,
   RX_STRATEGY_CONTRACT_VERSION,
   type RxQueueConfig,
@@ -84,6 +84,8 @@ export class RxQueue {
   private postBudget = 0;
   private stopped = false;
   private readonly strategyCopybreak: number;
+  /** The strategy listens to fragment releases: read once, so releasing asks no per-fragment question of it. */
+  private readonly notifyRelease: boolean;
 
   // skb under construction (`rx->ctx.skb_head`), its fragment count in the current chained skb, and bytes.
   private skbHead = NONE;
@@ -151,6 +153,7 @@ export class RxQueue {
     };
     this.strategy = factory.create(env);
     this.strategyCopybreak = this.strategy.copybreak;
+    this.notifyRelease = typeof this.strategy.onFragmentRelease === "function";
     if (this.strategy.onPageCountDrop) this.pages.setListener(this.strategy as Required<RxStrategy>);
   }
 
@@ -373,11 +376,11 @@ export class RxQueue {
   }
 
   /** `gve_rx_free_skb`: drop the skb under construction; its fragments are released at once. */
-  private dropSkb(): void {
+  private dropSkb(inNapi = true): void {
     if (this.skbHead === NONE) return;
     const skb = this.skbHead;
     this.skbHead = NONE;
-    this.releaseSkb(skb, true);
+    this.releaseSkb(skb, inNapi);
   }
 
   // ---- stack -------------------------------------------------------------
@@ -393,7 +396,7 @@ export class RxQueue {
     const prevNapi = this.pages.inNapi;
     this.pages.inNapi = inNapi;
     const strategy = this.strategy;
-    const onRelease = strategy.onFragmentRelease;
+    const notify = this.notifyRelease;
     for (let f = skbs.fragHead[skb]; f !== NONE; f = skbs.fragNext[f]) {
       const page = skbs.fragPage[f];
       const off = skbs.fragOff[f];
@@ -401,7 +404,7 @@ export class RxQueue {
       if (this.log) this.log.line(`I release ${page} ${off} ${len} ${inNapi ? "napi" : "proc"} @${this.clock.now()}`);
       if (this.checker) this.checker.released(page, off, len);
       this.pages.put(page);
-      if (onRelease !== undefined) onRelease.call(strategy, page, off, len, inNapi);
+      if (notify) (strategy as Required<RxStrategy>).onFragmentRelease(page, off, len, inNapi);
     }
     skbs.freeSkbRecord(skb);
     this.pages.inNapi = prevNapi;
@@ -417,8 +420,10 @@ export class RxQueue {
   teardown(): void {
     if (this.stopped) return;
     this.stopped = true;
+    // gve_rx_stop_ring_dqo (v6.14+) disables the pool's direct recycling and removes NAPI before the
+    // ring is reset: the skb under construction is released outside NAPI, before the strategy's teardown.
+    if (this.skbHead !== NONE) this.dropSkb(false);
     if (this.log) this.log.line(`I teardown @${this.clock.now()}`);
-    if (this.skbHead !== NONE) this.dropSkb();
     this.stage.clear();
     if (this.checker) {
       // Every buffer the device still had is no longer written.
@@ -426,6 +431,22 @@ export class RxQueue {
       for (let s = bufq.head; s !== bufq.tail; s = (s + 1) & bufq.mask) this.checker.completed(bufq.bufId[s]);
     }
     this.strategy.teardown();
+  }
+
+  /**
+   * After {@link teardown}: when the strategy's deferred work is due
+   * (simulated ns), or `Infinity` when none is pending. See `RxStrategy.teardownWorkAt`.
+   */
+  teardownWorkAt(): number {
+    if (!this.stopped || this.strategy.teardownWorkAt === undefined) return Number.POSITIVE_INFINITY;
+    return this.strategy.teardownWorkAt();
+  }
+
+  /** Run the strategy's deferred teardown work; the caller has set the clock to {@link teardownWorkAt}. */
+  runTeardownWork(): void {
+    if (!this.stopped || this.strategy.runTeardownWork === undefined) return;
+    if (this.log) this.log.line(`I teardown-work @${this.clock.now()}`);
+    this.strategy.runTeardownWork();
   }
 
   /** True once {@link teardown} ran. */

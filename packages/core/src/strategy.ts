@@ -1,5 +1,6 @@
 import type { Clock } from "./clock.js";
 import type { PoolWork } from "./cost-meter.js";
+import type { DecisionLogSink } from "./decision-log-sink.js";
 import type { DmaApi } from "./dma-table.js";
 import type { PageTable } from "./page-table.js";
 import type { Rng } from "./rng.js";
@@ -77,12 +78,6 @@ export interface FragmentRedirect {
   page: number;
   /** Offset of the copied bytes inside that page. */
   offset: number;
-}
-
-/** A sink for decision-log lines (see the core README for the line format). */
-export interface DecisionLogSink {
-  /** Append one line (no trailing newline). */
-  line(text: string): void;
 }
 
 /**
@@ -180,6 +175,22 @@ export interface RxStrategy {
    * referenced by skbs are freed when the stack releases them.
    */
   teardown(): void;
+  /**
+   * Optional. When deferred work the strategy scheduled at {@link teardown}
+   * is due: the simulated time in nanoseconds, or `Infinity` when none is
+   * pending (page_pool's release retry, `page_pool_release_retry`, which frees
+   * pages returned after `page_pool_destroy` about once a second). Asked only
+   * after teardown; during the run a strategy acts only inside the calls above.
+   */
+  teardownWorkAt?(): number;
+  /**
+   * Optional. Run the deferred work due now ({@link teardownWorkAt} has come;
+   * the clock reads that time). It may schedule more. The driver keeps
+   * calling it, in time order with the stack's releases, until nothing is
+   * pending or no skb is left (then one last call: nothing more can come
+   * back, and whatever is still allocated after it is a leak).
+   */
+  runTeardownWork?(): void;
   /** The strategy's own counters, with the driver's names where it has them. */
   stats(): Readonly<Record<string, number>>;
 }

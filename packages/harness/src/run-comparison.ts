@@ -1,8 +1,9 @@
 import { describeFactoryProblem, type RxStrategyFactory } from "@rxsim/core";
 import { ConfigError } from "./config-error.js";
 import { type ComparisonResult, RESULT_SCHEMA_VERSION, type StrategyResult } from "./result.js";
+import { openSource, prepareInputs } from "./run-inputs.js";
 import type { ScenarioConfig } from "./scenario-config.js";
-import { openSource, prepareInputs, type RunOptions, simulate } from "./simulation.js";
+import { type RunOptions, simulate } from "./simulation.js";
 import { formatTraceEnd, formatTraceHeader, readTraceHeader, type TraceSink } from "./trace.js";
 import { validateScenarioConfig } from "./validate-config.js";
 

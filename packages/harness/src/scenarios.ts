@@ -142,6 +142,29 @@ export const scenarios: Readonly<Record<string, ScenarioConfig>> = Object.freeze
       costProfile: "iommu-strict",
     },
   ),
+  "alloc-failure-held": scenario(
+    "alloc-failure-held",
+    "The 20–40 ms allocation failure window while the stack holds every skb 2 ms: recycled pages are still pinned, so even dqo must allocate, fails, posts nothing and stalls for good",
+    { memory: { allocFailure: { windows: [FAILURE_WINDOW] } }, stack: { hold: "fixed", holdNs: 2_000_000 } },
+  ),
+  "alloc-failure-held-timer": scenario(
+    "alloc-failure-held-timer",
+    "alloc-failure-held with gve's 20 ms re-schedule timer: the stalled queue polls again when the timer fires and traffic flows",
+    {
+      memory: { allocFailure: { windows: [FAILURE_WINDOW] } },
+      stack: { hold: "fixed", holdNs: 2_000_000 },
+      driver: { starvationTimer: true },
+    },
+  ),
+  "small-ring-restock": scenario(
+    "small-ring-restock",
+    "A 16-slot ring at 500 kpps for 2 M packets, released at once: page flip's 15 pages each carry over 65,534 fragments, so their USHRT_MAX reference bias runs out and is restocked with one atomic",
+    {
+      packets: 2_000_000,
+      queue: { bufqSlots: 16, complqSlots: 16, doorbellThreshold: 4 },
+      traffic: { rate: 500_000 },
+    },
+  ),
 });
 
 /** Name and one-line description of every catalog scenario, in catalog order. */

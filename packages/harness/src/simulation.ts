@@ -1,33 +1,25 @@
 import {
   COMPL_RX_ERROR,
-  createManualClock,
-  createPageTable,
-  createRng,
   type DecisionLogSink,
-  formatDecisionLogHeader,
   type ManualClock,
   type PageTable,
   type RxQueue,
-  RxQueue as RxQueueClass,
-  type RxQueueOptions,
   type RxStrategyFactory,
-  resolveRxQueueConfig,
   type StackSink,
 } from "@rxsim/core";
-import { type Capture, readCapture } from "./capture-reader.js";
-import { CaptureSource } from "./capture-source.js";
-import { ConfigError } from "./config-error.js";
 import { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
-import { HoldTable } from "./hold-table.js";
-import { type CounterSnapshot, computeMetrics, takeSnapshot } from "./metrics.js";
-import { MisbehavingDevice } from "./misbehaving-device.js";
-import { type PacketSource, SyntheticSource } from "./packet-source.js";
-import { ReleaseHeap } from "./release-heap.js";
+import type { HoldTable } from "./hold-table.js";
+import { type CounterSnapshot, takeSnapshot } from "./metrics.js";
+import type { MisbehavingDevice } from "./misbehaving-device.js";
+import type { PacketSource } from "./packet-source.js";
+import type { ReleaseHeap } from "./release-heap.js";
 import type { StrategyResult } from "./result.js";
-import { RNG_STREAMS } from "./rng-streams.js";
+import { openSource, type PreparedInputs } from "./run-inputs.js";
 import type { ScenarioConfig } from "./scenario-config.js";
-import { TimeSeriesRecorder } from "./time-series.js";
-import { formatTraceArrival, openTraceSource, type TraceSink } from "./trace.js";
+import { closeSeries, finishRun } from "./simulation-finish.js";
+import { createWorld } from "./simulation-world.js";
+import type { TimeSeriesRecorder } from "./time-series.js";
+import { formatTraceArrival, type TraceSink } from "./trace.js";
 
 // Imported bindings copied to module constants for the hot loop: under a module
 // runner such as vitest's, every read of an imported binding is a getter call.
@@ -61,44 +53,6 @@ export interface RunInternals {
   readonly queue: RxQueue;
   /** The page table. */
   readonly pages: PageTable;
-}
-
-/** Inputs read once and shared by every strategy of a comparison. */
-export interface PreparedInputs {
-  /** The capture, for `{ kind: "capture" }` traffic. */
-  readonly capture: Capture | null;
-}
-
-/** Read what the traffic needs from disk (a capture) once. */
-export function prepareInputs(config: ScenarioConfig): PreparedInputs {
-  return { capture: config.traffic.kind === "capture" ? readCapture(config.traffic.path) : null };
-}
-
-/** Open the packet source of `config.traffic`. */
-export function openSource(config: ScenarioConfig, inputs: PreparedInputs): PacketSource {
-  const traffic = config.traffic;
-  switch (traffic.kind) {
-    case "synthetic":
-      return new SyntheticSource(config, traffic);
-    case "capture":
-      return new CaptureSource(config, traffic, inputs.capture ?? readCapture(traffic.path));
-    case "trace":
-      return openTraceSource(config, traffic);
-  }
-}
-
-/**
- * Create the queue, and with it the strategy. A strategy refuses a queue it
- * cannot run on (say, a buffer size it does not support) with a RangeError:
- * that is a problem of the run's configuration, reported as one.
- */
-function openQueue(strategy: string, options: RxQueueOptions): RxQueue {
-  try {
-    return new RxQueueClass(options);
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    throw new ConfigError("strategies", `${strategy} cannot run on this queue: ${e.message}`);
-  }
 }
 
 const NAPI_IDLE = 0;
@@ -156,7 +110,8 @@ class Simulation implements StackSink {
   private readonly clock: ManualClock;
   private readonly pages: PageTable;
   private readonly queue: RxQueue;
-  private readonly heap = new ReleaseHeap();
+  private readonly heap: ReleaseHeap;
+  private readonly world: ReturnType<typeof createWorld>;
   private readonly holds: HoldTable;
   private readonly series: TimeSeriesRecorder;
   /** The misbehaving device, or null for a well-behaved one (the usual case: no cost). */
@@ -179,48 +134,15 @@ class Simulation implements StackSink {
     this.progress = progress;
     this.batchIntervalNs = config.stack.batchIntervalNs;
     this.trackHolds = !source.allImmediate;
-    const queueConfig = resolveRxQueueConfig(config.queue);
-    this.clock = createManualClock();
-    const failure = config.memory.allocFailure;
-    this.pages = createPageTable({
-      pageSize: queueConfig.pageSize,
-      maxPages: config.memory.maxPages ?? undefined,
-      failure: { probability: failure.probability, attempts: failure.attempts, windows: failure.windows },
-      rng: createRng(config.seed, RNG_STREAMS.allocFailure),
-      clock: this.clock,
-      initialCapacity: 4 * queueConfig.bufqSlots,
-    });
-    const log = options.decisionLog ?? null;
-    if (log) {
-      log.line(
-        formatDecisionLogHeader({
-          strategy: factory.name,
-          options: factory.options,
-          config: queueConfig,
-          seed: config.seed,
-          stream: RNG_STREAMS.strategy,
-        }),
-      );
-    }
-    this.misbehave = MisbehavingDevice.isOn(config.device.misbehave)
-      ? new MisbehavingDevice(config.device.misbehave, config.seed, queueConfig.budget)
-      : null;
-    this.queue = openQueue(factory.name, {
-      config: queueConfig,
-      pages: this.pages,
-      strategy: factory,
-      strategyRng: createRng(config.seed, RNG_STREAMS.strategy),
-      deviceRng: createRng(config.seed, RNG_STREAMS.device),
-      clock: this.clock,
-      stack: this,
-      checker: config.checker,
-      log,
-      oooWindow: config.device.oooWindow,
-      costs: config.costProfile.costs,
-    });
-    this.misbehave?.attach(this.queue);
-    this.holds = new HoldTable(2 * (queueConfig.bufqSlots + config.device.oooWindow));
-    this.series = new TimeSeriesRecorder(config.timeSeriesIntervalNs, config.timeSeriesMaxPoints);
+    const world = createWorld(config, factory, this, options.decisionLog ?? null);
+    this.clock = world.clock;
+    this.pages = world.pages;
+    this.queue = world.queue;
+    this.heap = world.heap;
+    this.holds = world.holds;
+    this.series = world.series;
+    this.misbehave = world.misbehave;
+    this.world = world;
   }
 
   /** The stack receives an skb (called by `RxQueue.poll`): release it now or schedule its release. */
@@ -440,62 +362,20 @@ class Simulation implements StackSink {
       if (stalled && stallStartNs < 0) stallStartNs = now;
     }
 
-    if (now > series.lastT || series.points === 0) {
-      series.sample(
-        now,
-        pages.resident,
-        bufq.outstanding(),
-        queue.skbs.live,
-        pages.allocs,
-        counters.rx_no_buffer,
-        counters.rx_packets,
-      );
-    }
-    const end = takeSnapshot(queue, pages, now, stallNs, residentArea, misbehave ? misbehave.written : 0, napiBusyNs);
-    if (start === null) {
-      // Fewer packets arrived than the warm-up: the measured part is empty.
-      start = end;
-      peak = pages.resident;
-      warmupEndNs = now;
-    }
+    closeSeries(this.world, now);
     if (onProgress) onProgress(this.progress.base + seq, progressTotal);
-    const strategyStats = { ...queue.strategy.stats() };
-
-    // Teardown: the device stops and the strategy frees what it holds. Pages the stack's skbs
-    // still reference stay in flight (page_pool's stalled shutdown) until each skb's release time
-    // comes; then leaks are counted.
-    queue.teardown();
-    const teardownInflightPages = pages.resident;
-    let lastReleaseNs = now;
-    while (heap.size > 0) {
-      lastReleaseNs = Math.max(lastReleaseNs, heap.topTime());
-      clock.set(lastReleaseNs);
-      queue.releaseSkb(heap.pop(), false);
-    }
-    const leaked = queue.checkLeaks().length;
-    const checker = queue.checker;
-    const metrics = computeMetrics({
+    const done = finishRun(this.world, {
+      now,
+      stallNs,
+      residentArea,
       start,
-      end,
-      pageSize: queue.config.pageSize,
+      peak,
+      warmupEndNs,
       arrivedPackets,
       arrivedBytes,
-      peakResidentPages: peak,
-      peakResidentPagesRun: pages.peakResident,
-      peakHeldSkbs: queue.skbs.peakLive,
-      peakMappedPages: queue.dma.peakMappedPages,
-      violations: checker ? checker.violations : 0,
-      violationMessages: checker
-        ? checker
-            .list()
-            .slice(0, 5)
-            .map((v) => `${v.kind}: ${v.message}`)
-        : [],
-      leakedPages: leaked,
-      stallStartNs: stallStartNs < 0 ? null : stallStartNs,
-      stalledAtEnd: stalled,
-      teardownInflightPages,
-      teardownInflightNs: lastReleaseNs - now,
+      stallStartNs,
+      stalled,
+      napiBusyNs,
     });
     this.options.inspect?.({
       releaseHeapCapacity: heap.capacity,
@@ -509,11 +389,11 @@ class Simulation implements StackSink {
       result: {
         strategy: this.factory.name,
         options: this.factory.options,
-        metrics,
-        strategyStats,
+        metrics: done.metrics,
+        strategyStats: done.strategyStats,
         timeSeries: series.toJSON(),
       },
-      warmupEndNs,
+      warmupEndNs: done.warmupEndNs,
       arrivals: seq,
     };
   }

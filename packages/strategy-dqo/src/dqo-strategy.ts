@@ -1,6 +1,7 @@
 import {
   CompletionKind,
   CompletionResult,
+  defineStrategyFactory,
   NO_PAGE,
   type PageTable,
   RX_STRATEGY_CONTRACT_VERSION,
@@ -9,12 +10,11 @@ import {
   type RxStrategyFactory,
 } from "@rxsim/core";
 import { BufList, BufStates } from "./buf-states.js";
-import { COPY_PAGE_OWNER, INT_MAX, NONE } from "./constants.js";
+import { INT_MAX, NONE } from "./constants.js";
+import { CopyOnDemand } from "./copy-on-demand.js";
 import {
   type FreeReason,
   logAllocFail,
-  logCopy,
-  logCopyFail,
   logFrag,
   logFreePage,
   logPost,
@@ -36,9 +36,6 @@ import {
 import { QplPool } from "./qpl-pool.js";
 import type { DqoStats } from "./stats.js";
 
-/** Drops a packet after the strategy took its buffer back (QPL's failed copy). */
-const R_DROPPED = CompletionResult.Dropped;
-
 /** The factory name: `dqo`, `-qpl` and `-hds` for the modes, `-nobias` without the bias trick. */
 function strategyName(options: ResolvedDqoOptions): string {
   return `dqo${options.qpl !== null ? "-qpl" : ""}${options.headerSplit ? "-hds" : ""}${options.bias ? "" : "-nobias"}`;
@@ -58,13 +55,7 @@ function strategyName(options: ResolvedDqoOptions): string {
  */
 export function createDqoStrategy(options: DqoOptions = {}): RxStrategyFactory<ResolvedDqoOptions> {
   const resolved = resolveDqoOptions(options);
-  const name = strategyName(resolved);
-  return {
-    contractVersion: RX_STRATEGY_CONTRACT_VERSION,
-    name,
-    options: resolved,
-    create: (env) => new DqoStrategy(env, resolved, name),
-  };
+  return defineStrategyFactory(strategyName(resolved), resolved, DqoStrategy);
 }
 
 /**
@@ -95,6 +86,8 @@ export class DqoStrategy implements RxStrategy {
   private source: PostSource = PostSource.Free;
   /** The queue page list in QPL mode, else null. */
   private readonly qpl: QplPool | null;
+  /** QPL mode's copy on demand, else null. */
+  private readonly copier: CopyOnDemand | null;
   /** `used_buf_states_cnt`: kept as the driver keeps it (exact in QPL mode, where it is read). */
   private usedCount = 0;
   /** Copy on demand once `usedCount` reaches this: `num_buf_states - threshold` in QPL mode, else never. */
@@ -114,8 +107,6 @@ export class DqoStrategy implements RxStrategy {
   private biasRestocks = 0;
   private freshStates = 0;
   private qplExhausted = 0;
-  private rxFragAllocCnt = 0;
-  private copyAllocFail = 0;
   private readonly headerBufBytes: number;
 
   /**
@@ -139,6 +130,7 @@ export class DqoStrategy implements RxStrategy {
     this.headerBufBytes = g.headerBufferSize * env.config.bufqSlots;
     if (options.qpl === null) {
       this.qpl = null;
+      this.copier = null;
       this.ondemandFloor = Number.POSITIVE_INFINITY;
       return;
     }
@@ -152,6 +144,7 @@ export class DqoStrategy implements RxStrategy {
     this.qpl = new QplPool(env.pages, g.qplPages);
     // gve_alloc_queue_page_list maps every page as it registers it (gve_alloc_page): once, for the ring's life.
     for (const page of this.qpl.pages) env.dma.map(page);
+    this.copier = new CopyOnDemand(env, this.states);
     this.pagesAllocated = g.qplPages;
     // gve_rx_should_trigger_copy_ondemand: used_buf_states_cnt >= num_buf_states - threshold.
     this.ondemandFloor = g.numBufStates - options.qpl.ondemandThreshold;
@@ -218,7 +211,7 @@ export class DqoStrategy implements RxStrategy {
     if (kind !== CompletionKind.Error) this.env.dma.syncForCpu(s.page[bufId]);
     if (kind === CompletionKind.Fragment) {
       // QPL, used list near the pool size (gve_rx_should_trigger_copy_ondemand): copy instead.
-      if (this.usedCount >= this.ondemandFloor) return this.copyOnDemand(bufId, bytes);
+      if (this.usedCount >= this.ondemandFloor) return (this.copier as CopyOnDemand).copy(bufId, bytes, this.usedCount);
       this.decPagecntBias(bufId);
       this.tryRecycleBuf(bufId);
       return CompletionResult.Accepted;
@@ -271,8 +264,8 @@ export class DqoStrategy implements RxStrategy {
       fresh_states: this.freshStates,
       qpl_pages: this.geometry.qplPages,
       qpl_exhausted: this.qplExhausted,
-      rx_frag_alloc_cnt: this.rxFragAllocCnt,
-      copy_alloc_fail: this.copyAllocFail,
+      rx_frag_alloc_cnt: this.copier ? this.copier.fragAllocCnt : 0,
+      copy_alloc_fail: this.copier ? this.copier.allocFail : 0,
       header_buf_bytes: this.headerBufBytes,
     };
   }
@@ -408,37 +401,6 @@ export class DqoStrategy implements RxStrategy {
     s.enqueue(toUsed ? BufList.Used : BufList.Recycled, id);
     if (toUsed) this.usedCount++;
     if (log !== null) logFrag(log, id, refs, toUsed);
-  }
-
-  /**
-   * `gve_rx_copy_ondemand` (QPL mode, used list near the pool size): copy the
-   * bytes into a freshly allocated page (`alloc_page(GFP_ATOMIC)`, offset 0)
-   * whose one reference becomes the skb's, count `rx_frag_alloc_cnt`, and put
-   * the registered buffer back on recycled at the same offset, bias untouched.
-   */
-  private copyOnDemand(id: number, bytes: number): CompletionResult {
-    const log = this.env.log;
-    const page = this.pages.alloc(COPY_PAGE_OWNER);
-    if (page === NO_PAGE) return this.copyFailed(id);
-    this.rxFragAllocCnt++;
-    const redirect = this.env.redirect;
-    redirect.page = page;
-    redirect.offset = 0;
-    this.states.enqueue(BufList.Recycled, id);
-    if (log !== null) logCopy(log, id, page, bytes, this.usedCount);
-    return CompletionResult.Redirected;
-  }
-
-  /**
-   * The copy's page could not be allocated: gve_rx_dqo's error path puts the
-   * buffer back on recycled and drops the packet (`-ENOMEM`).
-   */
-  private copyFailed(id: number): CompletionResult {
-    const log = this.env.log;
-    this.copyAllocFail++;
-    this.states.enqueue(BufList.Recycled, id);
-    if (log !== null) logCopyFail(log, id, this.usedCount);
-    return R_DROPPED;
   }
 
   /**

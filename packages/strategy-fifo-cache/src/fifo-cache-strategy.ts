@@ -2,6 +2,7 @@ import {
   BufferIdTable,
   CompletionKind,
   CompletionResult,
+  defineStrategyFactory,
   NO_PAGE,
   RX_STRATEGY_CONTRACT_VERSION,
   type RxStrategy,
@@ -22,12 +23,7 @@ import { FifoPageCache } from "./page-cache.js";
  */
 export function createFifoCacheStrategy(options: FifoCacheOptions = {}): RxStrategyFactory<ResolvedFifoCacheOptions> {
   const resolved = resolveFifoCacheOptions(options);
-  return {
-    contractVersion: RX_STRATEGY_CONTRACT_VERSION,
-    name: "fifo-cache",
-    options: resolved,
-    create: (env) => new FifoCacheStrategy(env, resolved),
-  };
+  return defineStrategyFactory("fifo-cache", resolved, FifoCacheStrategy);
 }
 
 class FifoCacheStrategy implements RxStrategy {

@@ -2,6 +2,7 @@ import {
   BufferIdTable,
   CompletionKind,
   CompletionResult,
+  defineStrategyFactory,
   NO_PAGE,
   RX_STRATEGY_CONTRACT_VERSION,
   type RxStrategy,
@@ -44,12 +45,7 @@ export function createNaiveStrategy(options: NaiveOptions = {}): RxStrategyFacto
     splitPages: options.splitPages ?? false,
     copybreak: options.copybreak ?? "queue",
   };
-  return {
-    contractVersion: RX_STRATEGY_CONTRACT_VERSION,
-    name: resolved.splitPages ? "naive-split" : "naive",
-    options: resolved,
-    create: (env) => new NaiveStrategy(env, resolved),
-  };
+  return defineStrategyFactory(resolved.splitPages ? "naive-split" : "naive", resolved, NaiveStrategy);
 }
 
 class NaiveStrategy implements RxStrategy {

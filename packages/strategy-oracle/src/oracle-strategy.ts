@@ -2,6 +2,7 @@ import {
   BufferIdTable,
   CompletionKind,
   CompletionResult,
+  defineStrategyFactory,
   NO_PAGE,
   RX_STRATEGY_CONTRACT_VERSION,
   type RxStrategy,
@@ -31,12 +32,7 @@ export const ORACLE_NAME = "oracle";
  */
 export function createOracleStrategy(options: OracleOptions = {}): RxStrategyFactory<ResolvedOracleOptions> {
   const resolved = resolveOracleOptions(options);
-  return {
-    contractVersion: RX_STRATEGY_CONTRACT_VERSION,
-    name: ORACLE_NAME,
-    options: resolved,
-    create: (env) => new OracleStrategy(env, resolved),
-  };
+  return defineStrategyFactory(ORACLE_NAME, resolved, OracleStrategy);
 }
 
 class OracleStrategy implements RxStrategy {

@@ -1,6 +1,9 @@
-export { USHRT_MAX } from "./constants.js";
+export { RXBUFFER_2K, RXBUFFER_3K, SKB_SHARED_INFO_SIZE, USHRT_MAX } from "./constants.js";
 export {
   type LargePageStride,
+  largePageLastOffset,
+  PAGE_FLIP_DRIVERS,
+  type PageFlipDriver,
   type PageFlipGeometry,
   type PageFlipOptions,
   pageFlipGeometry,

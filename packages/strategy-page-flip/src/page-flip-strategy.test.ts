@@ -6,6 +6,7 @@ import {
   createPageTable,
   createPoolWork,
   createRng,
+  DEFAULT_RX_QUEUE_CONFIG,
   DmaTable,
   InvariantChecker,
   type RxQueueConfig,
@@ -20,7 +21,14 @@ import {
   type ScriptedQueue,
 } from "@rxsim/core/testing";
 import { describe, expect, it } from "vitest";
-import { createPageFlipStrategy, type PageFlipOptions, USHRT_MAX } from "./index.js";
+import {
+  createPageFlipStrategy,
+  type PageFlipDriver,
+  type PageFlipOptions,
+  pageFlipGeometry,
+  resolvePageFlipOptions,
+  USHRT_MAX,
+} from "./index.js";
 
 /**
  * A driver by hand, one buffer at a time: post, complete, hold and release
@@ -168,7 +176,7 @@ describe("page-flip: 4 KiB pages", () => {
     expect(h.last.page).toBe(page);
     expect(h.pages.allocs).toBe(1);
     expect(h.finish()).toEqual([]);
-    // 65,535 round trips: give a loaded machine time.
+    // 65,535 fragments one by one: about 10 s on a loaded 2-core machine.
   }, 60_000);
 
   it("reads the page count once per fragment, with one atomic per fresh page and none per reuse", () => {
@@ -188,52 +196,59 @@ describe("page-flip: 4 KiB pages", () => {
   });
 });
 
+// Buffers per large page: offsets 0, bufferSize, … up to the driver's last offset (ixgbe
+// 12,992 on 16 KiB pages and 62,144 on 64 KiB; i40e 14,016 and 63,168; "simplified" pageSize - bufferSize).
 describe.each([
-  { pageSize: 16384, bufferSize: 2048 },
-  { pageSize: 16384, bufferSize: 4096 },
-  { pageSize: 65536, bufferSize: 2048 },
-  { pageSize: 65536, bufferSize: 4096 },
-])("page-flip: $pageSize-byte pages, $bufferSize-byte buffers", ({ pageSize, bufferSize }) => {
-  const perPage = pageSize / bufferSize;
-
-  it("walks forward by the buffer size and leaves the page after the last offset", () => {
-    const h = hand(pageSize, bufferSize);
-    const page = h.last.page;
-    const offsets = [h.last.offset];
-    for (let i = 1; i < perPage; i++) {
+  { pageSize: 16384, bufferSize: 2048, driver: "ixgbe", perPage: 7 },
+  { pageSize: 16384, bufferSize: 2048, driver: "i40e", perPage: 7 },
+  { pageSize: 16384, bufferSize: 2048, driver: "simplified", perPage: 8 },
+  { pageSize: 16384, bufferSize: 4096, driver: "ixgbe", perPage: 4 },
+  { pageSize: 65536, bufferSize: 2048, driver: "ixgbe", perPage: 31 },
+  { pageSize: 65536, bufferSize: 2048, driver: "i40e", perPage: 31 },
+  { pageSize: 65536, bufferSize: 2048, driver: "simplified", perPage: 32 },
+  { pageSize: 65536, bufferSize: 4096, driver: "ixgbe", perPage: 16 },
+] as const)(
+  "page-flip ($driver): $pageSize-byte pages, $bufferSize-byte buffers",
+  ({ pageSize, bufferSize, driver, perPage }) => {
+    it("walks forward by the buffer size and leaves the page after the last offset", () => {
+      const h = hand(pageSize, bufferSize, { driver });
+      const page = h.last.page;
+      const offsets = [h.last.offset];
+      for (let i = 1; i < perPage; i++) {
+        h.receive();
+        h.releaseAll();
+        expect(h.last.page).toBe(page);
+        offsets.push(h.last.offset);
+      }
+      expect(offsets).toEqual(Array.from({ length: perPage }, (_, i) => i * bufferSize));
+      expect(h.stat("busy")).toBe(0);
+      // The page's last buffer goes up: the offset passes pageSize - bufferSize.
       h.receive();
+      expect(h.stat("busy")).toBe(1);
+      expect(h.last.page).not.toBe(page);
+      expect(h.last.offset).toBe(0);
+      // Drained: only the held fragment's reference is left, and its release frees the page.
+      expect(h.pages.peek(page)).toBe(1);
       h.releaseAll();
-      expect(h.last.page).toBe(page);
-      offsets.push(h.last.offset);
-    }
-    expect(offsets).toEqual(Array.from({ length: perPage }, (_, i) => i * bufferSize));
-    expect(h.stat("busy")).toBe(0);
-    // The page's last buffer goes up: the offset passes pageSize - bufferSize.
-    h.receive();
-    expect(h.stat("busy")).toBe(1);
-    expect(h.last.page).not.toBe(page);
-    expect(h.last.offset).toBe(0);
-    // Drained: only the held fragment's reference is left, and its release frees the page.
-    expect(h.pages.peek(page)).toBe(1);
-    h.releaseAll();
-    expect(h.pages.isAllocated(page)).toBe(false);
-    expect(h.finish()).toEqual([]);
-  });
+      expect(h.pages.isAllocated(page)).toBe(false);
+      expect(h.finish()).toEqual([]);
+    });
 
-  it("keeps walking while the stack holds earlier buffers, and reads no page count", () => {
-    const h = hand(pageSize, bufferSize);
-    const page = h.last.page;
-    for (let i = 1; i < perPage; i++) h.receive();
-    expect(h.last).toMatchObject({ page, offset: (perPage - 1) * bufferSize });
-    expect(h.pages.allocs).toBe(1);
-    expect(h.pages.refReads).toBe(0);
-    expect(h.finish()).toEqual([]);
-  });
-});
+    it("keeps walking while the stack holds earlier buffers, and reads no page count", () => {
+      const h = hand(pageSize, bufferSize, { driver });
+      const page = h.last.page;
+      for (let i = 1; i < perPage; i++) h.receive();
+      expect(h.last).toMatchObject({ page, offset: (perPage - 1) * bufferSize });
+      expect(h.pages.allocs).toBe(1);
+      expect(h.pages.refReads).toBe(0);
+      expect(h.finish()).toEqual([]);
+    });
+  },
+);
 
 describe("page-flip: truesize stride on large pages", () => {
   it("walks by SKB_DATA_ALIGN(bytes), fitting more short packets into a page", () => {
-    const h = hand(16384, 2048, { largePageStride: "truesize" });
+    const h = hand(16384, 2048, { largePageStride: "truesize", driver: "simplified" });
     const page = h.last.page;
     const offsets: number[] = [];
     for (let i = 0; i < 9; i++) {
@@ -246,6 +261,55 @@ describe("page-flip: truesize stride on large pages", () => {
     expect(h.last.page).not.toBe(page);
     expect(h.stat("busy")).toBe(1);
     expect(h.finish()).toEqual([]);
+  });
+
+  it("with ixgbe's last offset (12,992) a 16 KiB page takes eight 1,536-byte steps, not nine", () => {
+    const h = hand(16384, 2048, { largePageStride: "truesize" });
+    const page = h.last.page;
+    for (let i = 0; i < 8; i++) h.receive(1500);
+    expect(h.last).toMatchObject({ page, offset: 8 * 1536 });
+    h.receive(1500); // 9 × 1536 = 13824 > 12992
+    expect(h.last.page).not.toBe(page);
+    expect(h.finish()).toEqual([]);
+  });
+});
+
+describe("page-flip: the driver's last offset on large pages", () => {
+  it("is SKB_WITH_OVERHEAD(PAGE_SIZE) minus the driver's buffer, or where a buffer fits when simplified", () => {
+    const last = (driver: PageFlipDriver, pageSize: number, bufferSize = 2048) =>
+      pageFlipGeometry(resolvePageFlipOptions({ driver, bufferSize }), { ...DEFAULT_RX_QUEUE_CONFIG, pageSize })
+        .lastOffset;
+    expect(last("ixgbe", 16384)).toBe(12992);
+    expect(last("i40e", 16384)).toBe(14016);
+    expect(last("ice", 16384)).toBe(12992);
+    expect(last("simplified", 16384)).toBe(14336);
+    expect(last("ixgbe", 65536)).toBe(62144);
+    expect(last("i40e", 65536)).toBe(63168);
+    expect(last("simplified", 65536)).toBe(63488);
+    // A buffer larger than the driver's own still has to fit in the page.
+    expect(last("i40e", 16384, 8192)).toBe(8192);
+    // ixgbe is the default.
+    expect(resolvePageFlipOptions().driver).toBe("ixgbe");
+  });
+
+  it("ice reads the page count on large pages too and drains a page the stack still holds a piece of", () => {
+    const ice = hand(16384, 2048, { driver: "ice" });
+    const page = ice.last.page;
+    ice.receive(); // held by the stack
+    // The next buffer of the same page goes up while the first is held: count - bias > 1.
+    expect(ice.last).toMatchObject({ page, offset: 2048 });
+    ice.receive();
+    expect(ice.stat("busy")).toBe(1);
+    expect(ice.last.page).not.toBe(page);
+    expect(ice.pages.refReads).toBe(2);
+    expect(ice.finish()).toEqual([]);
+    // ixgbe walks on regardless and reads nothing.
+    const ixgbe = hand(16384, 2048, { driver: "ixgbe" });
+    ixgbe.receive();
+    ixgbe.receive();
+    expect(ixgbe.stat("busy")).toBe(0);
+    expect(ixgbe.pages.refReads).toBe(0);
+    expect(ixgbe.finish()).toEqual([]);
   });
 });
 
@@ -285,8 +349,49 @@ describe("page-flip: pages that may not be reused", () => {
 });
 
 describe("page-flip: buffers whose bytes did not go up", () => {
-  it("copybreak, rx errors and skb allocation failures leave page, offset and bias as they were", () => {
+  it("copybreak, short rx errors and skb allocation failures leave page, offset and bias as they were", () => {
     const h = hand(4096, 2048);
+    const page = h.last.page;
+    const count = h.pages.peek(page);
+    h.receive(64, CompletionKind.Copy);
+    h.receive(200, CompletionKind.Error); // short enough to be copied whole (ixgbe_construct_skb)
+    h.receive(1500, CompletionKind.NoMemory);
+    expect(h.last).toMatchObject({ page, offset: 0 });
+    expect(h.pages.peek(page)).toBe(count);
+    expect(h.stat("reuse")).toBe(3);
+    expect(h.finish()).toEqual([]);
+  });
+
+  it("an rx error goes up as a fragment of an skb freed at once: it spends a reference and flips the page", () => {
+    const h = hand(4096, 2048);
+    const page = h.last.page;
+    const count = h.pages.peek(page);
+    const atomics = h.pages.atomicOps;
+    h.receive(1500, CompletionKind.Error);
+    expect(h.last).toMatchObject({ page, offset: 2048 });
+    // The skb's reference was taken from the bias and dropped again by dev_kfree_skb_any (one atomic).
+    expect(h.pages.peek(page)).toBe(count - 1);
+    expect(h.pages.atomicOps - atomics).toBe(1);
+    expect(h.pages.refReads).toBe(1);
+    expect(h.finish()).toEqual([]);
+  });
+
+  it("an rx error on a page whose other half the stack holds drains it (busy), and the page frees when that half is released", () => {
+    const h = hand(4096, 2048);
+    const page = h.last.page;
+    h.receive(); // half 0 held by the stack
+    expect(h.last).toMatchObject({ page, offset: 2048 });
+    h.receive(1500, CompletionKind.Error);
+    expect(h.stat("busy")).toBe(1);
+    expect(h.last.page).not.toBe(page);
+    expect(h.pages.peek(page)).toBe(1);
+    h.releaseAll();
+    expect(h.pages.isAllocated(page)).toBe(false);
+    expect(h.finish()).toEqual([]);
+  });
+
+  it("simplified: rx errors leave page, offset and bias as they were, like a copy", () => {
+    const h = hand(4096, 2048, { driver: "simplified" });
     const page = h.last.page;
     const count = h.pages.peek(page);
     h.receive(64, CompletionKind.Copy);
@@ -393,6 +498,9 @@ describe("page-flip: refill and teardown", () => {
   it("validates its options", () => {
     expect(() => createPageFlipStrategy({ nonReusableFraction: 2 })).toThrow(/nonReusableFraction/);
     expect(() => createPageFlipStrategy({ largePageStride: "page" as "buffer" })).toThrow(/largePageStride/);
+    expect(() => createPageFlipStrategy({ driver: "e1000" as "ixgbe" })).toThrow(
+      /page-flip: driver must be one of ixgbe, i40e, ice, simplified, got e1000/,
+    );
     expect(() => open({ pageSize: 4096 }, { bufferSize: 8192 })).toThrow(
       /page-flip: bufferSize must be an integer in \[64, 4096\], got 8192/,
     );

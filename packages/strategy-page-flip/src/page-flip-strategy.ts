@@ -2,6 +2,7 @@ import {
   BufferIdTable,
   CompletionKind,
   CompletionResult,
+  defineStrategyFactory,
   NO_PAGE,
   RX_STRATEGY_CONTRACT_VERSION,
   type RxStrategy,
@@ -32,12 +33,7 @@ export const PAGE_FLIP_NAME = "page-flip";
  */
 export function createPageFlipStrategy(options: PageFlipOptions = {}): RxStrategyFactory<ResolvedPageFlipOptions> {
   const resolved = resolvePageFlipOptions(options);
-  return {
-    contractVersion: RX_STRATEGY_CONTRACT_VERSION,
-    name: PAGE_FLIP_NAME,
-    options: resolved,
-    create: (env) => new PageFlipStrategy(env, resolved),
-  };
+  return defineStrategyFactory(PAGE_FLIP_NAME, resolved, PageFlipStrategy);
 }
 
 class PageFlipStrategy implements RxStrategy {
@@ -148,10 +144,13 @@ class PageFlipStrategy implements RxStrategy {
     this.env.dma.syncForCpu(page);
 
     let verdict: ReuseVerdict;
-    if (kind === CompletionKind.Fragment) {
-      // `ixgbe_get_rx_buffer`: read the count (4 KiB pages only), spend one
+    // The drivers build an skb for an errored packet too (copying it whole only when it is short),
+    // and free it after ixgbe_put_rx_buffer: ixgbe_cleanup_headers, i40e_cleanup_headers, ice_clean_rx_irq.
+    const errorFrag = kind === CompletionKind.Error && this.g.errorAsFragment && bytes > this.g.copybreak;
+    if (kind === CompletionKind.Fragment || errorFrag) {
+      // `ixgbe_get_rx_buffer`: read the count (4 KiB pages, or any page with ice), spend one
       // pre-paid reference for the skb's fragment without an atomic.
-      const pgcnt = this.g.flip ? this.env.pages.count(page) : 0;
+      const pgcnt = this.g.countCheck ? this.env.pages.count(page) : 0;
       bias--;
       offset = nextOffset(this.g, this.truesizeStride, offset, bytes);
       verdict = reuseVerdict(this.g, reusable === 1, pgcnt, bias, offset);
@@ -159,8 +158,8 @@ class PageFlipStrategy implements RxStrategy {
       // The skb allocation failed before the buffer was touched: it stays as it was.
       verdict = ReuseVerdict.Reuse;
     } else {
-      // Copybreak and rx errors still pass `ixgbe_put_rx_buffer`; nothing went
-      // up, so bias and offset are unchanged and only the page's origin matters.
+      // Copybreak (and, short or `"simplified"`, rx errors) still pass `ixgbe_put_rx_buffer`;
+      // nothing went up, so bias and offset are unchanged and only the page's origin matters.
       verdict = reusable === 1 ? ReuseVerdict.Reuse : ReuseVerdict.Waive;
     }
 
@@ -184,6 +183,11 @@ class PageFlipStrategy implements RxStrategy {
       // `ixgbe_put_rx_buffer`: unmap, then drain.
       this.env.dma.unmap(page);
       this.env.pages.sub(page, bias);
+    }
+    if (errorFrag) {
+      // dev_kfree_skb_any: the errored skb's fragment reference goes at once.
+      if (log) log.line(`D rx-error-free page=${page}`);
+      this.env.pages.put(page);
     }
     return CompletionResult.Accepted;
   }

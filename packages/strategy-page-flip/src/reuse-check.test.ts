@@ -4,7 +4,10 @@ import { pageFlipGeometry, resolvePageFlipOptions } from "./options.js";
 import { nextOffset, ReuseVerdict, reuseVerdict } from "./reuse-check.js";
 
 const geometry = (pageSize: number, bufferSize: number) =>
-  pageFlipGeometry(resolvePageFlipOptions({ bufferSize }), { ...DEFAULT_RX_QUEUE_CONFIG, pageSize });
+  pageFlipGeometry(resolvePageFlipOptions({ bufferSize, driver: "simplified" }), {
+    ...DEFAULT_RX_QUEUE_CONFIG,
+    pageSize,
+  });
 
 describe("nextOffset (ixgbe_add_rx_frag)", () => {
   it("flips between the two halves of a 4 KiB page", () => {

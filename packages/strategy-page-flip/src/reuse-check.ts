@@ -35,8 +35,9 @@ export function nextOffset(g: PageFlipGeometry, truesizeStride: boolean, offset:
  * already decremented by `ixgbe_get_rx_buffer`).
  *
  * @param reusable - `dev_page_is_reusable(page)`: local and not pfmemalloc.
- * @param pageCount - `rx_buffer_pgcnt`: `page_count()` on 4 KiB pages, 0 on
- *   larger ones (`ixgbe_rx_buffer_page_count` reads nothing there).
+ * @param pageCount - `rx_buffer_pgcnt`: `page_count()` on 4 KiB pages (and
+ *   on every page with ice), 0 otherwise (`ixgbe_rx_buffer_page_count` reads
+ *   nothing there).
  * @param bias - `pagecnt_bias` after the decrement.
  * @param offset - the page offset after {@link nextOffset}.
  */
@@ -48,13 +49,10 @@ export function reuseVerdict(
   offset: number,
 ): ReuseVerdict {
   if (!reusable) return ReuseVerdict.Waive;
-  if (g.flip) {
-    // Only the fragment just handed up may hold the page: the other half is free.
-    if (pageCount - bias > 1) return ReuseVerdict.Busy;
-  } else if (offset > g.lastOffset) {
-    // Every region of a large page is used once; no count is read because no
-    // offset is ever revisited.
-    return ReuseVerdict.PageEnd;
-  }
+  // Only the fragment just handed up may hold the page: on 4 KiB pages the other half is free.
+  if (g.countCheck && pageCount - bias > 1) return ReuseVerdict.Busy;
+  // Every region of a large page is used once; ixgbe and i40e read no count there because no
+  // offset is ever revisited (ice checks it anyway).
+  if (!g.flip && offset > g.lastOffset) return ReuseVerdict.PageEnd;
   return ReuseVerdict.Reuse;
 }

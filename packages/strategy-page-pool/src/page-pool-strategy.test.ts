@@ -89,11 +89,63 @@ describe("page_pool strategy", () => {
     expect(stats.inflight).toBe(5);
     expect(sq.pages.resident).toBe(5);
     sq.releaseAll();
+    // Returned after page_pool_destroy: parked in the ring until the release retry, a second later.
+    expect(sq.pages.resident).toBe(5);
+    expect(sq.queue.strategy.stats().ring_count).toBe(5);
+    expect(stats.release_retries).toBe(0);
+    const at = sq.queue.teardownWorkAt();
+    expect(at).toBeGreaterThan(sq.clock.now());
+    sq.clock.set(at);
+    sq.queue.runTeardownWork();
     expect(sq.queue.checkLeaks()).toEqual([]);
     const after = sq.queue.strategy.stats();
     expect(after.inflight).toBe(0);
     expect(after.release_cnt).toBe(after.hold_cnt);
+    expect(after.release_retries).toBe(1);
+    expect(sq.queue.teardownWorkAt()).toBe(Number.POSITIVE_INFINITY);
     expect(sq.checker.violations).toBe(0);
+  });
+
+  it("runs the release retry one second (DEFER_TIME) after the destroy", () => {
+    const sq = createScriptedQueue({ factory: createPagePoolStrategy() });
+    sq.receive(1500);
+    sq.drain();
+    const t = sq.clock.now();
+    sq.queue.teardown();
+    expect(sq.queue.teardownWorkAt()).toBe(t + 1e9);
+  });
+
+  it("releases an skb dropped half-built at teardown without direct recycling (into the ring)", () => {
+    const sq = createScriptedQueue({ factory: createPagePoolStrategy(), config: { bufferSize: 4096 } });
+    // A first buffer of a packet whose end never comes: the skb is still under construction.
+    sq.queue.deviceWriteRawCompletion(0, 1500, 0, 0);
+    sq.queue.poll();
+    expect(sq.held.length).toBe(0);
+    const before = sq.queue.strategy.stats();
+    sq.queue.teardown();
+    const after = sq.queue.strategy.stats();
+    // gve_rx_stop_ring_dqo disabled direct recycling first: nothing reached the cache.
+    expect(after.recycle_cached).toBe(before.recycle_cached);
+    expect(after.recycle_ring).toBeGreaterThan(before.recycle_ring);
+    expect(sq.finish()).toEqual([]);
+  });
+
+  it("sizes its ring as gve does: 4 × the buffer queue's slots", () => {
+    // 16 buffer-queue slots: a 64-entry ring (1024 on the default 256-slot queue).
+    const sq = createScriptedQueue({
+      factory: createPagePoolStrategy(),
+      config: { bufqSlots: 16, complqSlots: 16, doorbellThreshold: 4, bufferSize: 4096 },
+    });
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 10; i++) sq.receive(1500);
+      sq.drain();
+    }
+    expect(sq.held.length).toBe(100);
+    sq.releaseAll(false);
+    const s = sq.queue.strategy.stats();
+    expect(s.recycle_ring).toBe(64);
+    expect(s.recycle_ring_full).toBe(36);
+    expect(sq.finish()).toEqual([]);
   });
 
   it("rejects a buffer id that is in range but not outstanding", () => {
@@ -126,9 +178,10 @@ describe("page_pool strategy", () => {
     expect(() => createScriptedQueue({ factory: createPagePoolStrategy({ bufferSize: 8192 }) })).toThrow(
       /page_pool: bufferSize must be an integer in \[1, 4096\], got 8192/,
     );
+    expect(() => createPagePoolStrategy({ poolSize: "x" as unknown as number })).toThrow(/poolSize/);
     expect(createPagePoolStrategy().options).toEqual({
       bufferSize: "queue",
-      poolSize: 1024,
+      poolSize: "gve",
       cacheSize: 128,
       refillBatch: 64,
       bulkAlloc: 64,

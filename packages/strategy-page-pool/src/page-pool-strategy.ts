@@ -2,6 +2,7 @@ import {
   BufferIdTable,
   CompletionKind,
   CompletionResult,
+  defineStrategyFactory,
   NO_PAGE,
   RX_STRATEGY_CONTRACT_VERSION,
   type RxStrategy,
@@ -10,7 +11,12 @@ import {
   resolveBufferSizes,
 } from "@rxsim/core";
 import { PagePool } from "./page-pool.js";
-import { type PagePoolOptions, type ResolvedPagePoolOptions, resolvePagePoolOptions } from "./page-pool-options.js";
+import {
+  type PagePoolOptions,
+  type ResolvedPagePoolOptions,
+  resolvePagePoolOptions,
+  resolvePoolSize,
+} from "./page-pool-options.js";
 
 /**
  * gve DQO's receive path on the kernel page_pool (raw DMA addressing):
@@ -22,12 +28,7 @@ import { type PagePoolOptions, type ResolvedPagePoolOptions, resolvePagePoolOpti
  */
 export function createPagePoolStrategy(options: PagePoolOptions = {}): RxStrategyFactory<ResolvedPagePoolOptions> {
   const resolved = resolvePagePoolOptions(options);
-  return {
-    contractVersion: RX_STRATEGY_CONTRACT_VERSION,
-    name: "page-pool",
-    options: resolved,
-    create: (env) => new PagePoolStrategy(env, resolved),
-  };
+  return defineStrategyFactory("page-pool", resolved, PagePoolStrategy);
 }
 
 class PagePoolStrategy implements RxStrategy {
@@ -55,7 +56,7 @@ class PagePoolStrategy implements RxStrategy {
       env.pages,
       {
         pageSize,
-        poolSize: o.poolSize,
+        poolSize: resolvePoolSize(o.poolSize, env.config.bufqSlots),
         cacheSize: o.cacheSize,
         refillBatch: o.refillBatch,
         bulkAlloc: o.bulkAlloc,
@@ -120,14 +121,27 @@ class PagePoolStrategy implements RxStrategy {
   }
 
   /**
-   * `gve_rx_free_ring_dqo`: give back every posted buffer's piece without
-   * direct recycling, then `page_pool_destroy`. Pages the stack still holds
-   * stay in flight and are freed when it releases them.
+   * `gve_rx_stop_ring_dqo` disables direct recycling; `gve_rx_reset_ring_dqo`
+   * gives back every posted buffer's piece (`gve_free_to_page_pool(…, false)`:
+   * into the ring); `gve_rx_free_ring_dqo` calls `page_pool_destroy`. Pages
+   * the stack still holds stay in flight; when they come back they wait in
+   * the ring for the release retry ({@link teardownWorkAt}).
    */
   teardown(): void {
     const pages = this.env.pages;
+    this.pool.disableDirect();
     this.ids.releaseAll((_id, page) => pages.put(page));
-    this.pool.destroy();
+    this.pool.destroy(this.env.clock.now());
+  }
+
+  /** When `page_pool_release_retry` runs next, or `Infinity`. */
+  teardownWorkAt(): number {
+    return this.pool.retryAt;
+  }
+
+  /** `page_pool_release_retry`: free the pages parked in the ring; reschedule while any is in flight. */
+  runTeardownWork(): void {
+    this.pool.releaseRetry(this.env.clock.now());
   }
 
   stats(): Readonly<Record<string, number>> {
@@ -148,6 +162,7 @@ class PagePoolStrategy implements RxStrategy {
       release_cnt: p.releaseCnt,
       inflight: p.inflight,
       teardown_inflight: p.teardownInflight,
+      release_retries: p.releaseRetries,
       cache_count: p.cached,
       ring_count: p.ringed,
       rx_buf_alloc_fail: this.rxBufAllocFail,

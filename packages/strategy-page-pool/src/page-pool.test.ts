@@ -1,6 +1,6 @@
 import { createPageTable, NO_PAGE, type PageTable } from "@rxsim/core";
 import { describe, expect, it } from "vitest";
-import { PagePool, type PagePoolConfig, PP_FRAG_BIAS } from "./page-pool.js";
+import { PagePool, type PagePoolConfig, PP_DEFER_TIME_NS, PP_FRAG_BIAS } from "./page-pool.js";
 
 const DEFAULTS: PagePoolConfig = { pageSize: 4096, poolSize: 1024, cacheSize: 128, refillBatch: 64, bulkAlloc: 64 };
 
@@ -179,19 +179,97 @@ describe("PagePool fragments", () => {
 });
 
 describe("PagePool teardown", () => {
-  it("frees the cache, the ring and the frag page, reports pages in flight and frees them later", () => {
+  it("frees the cache, the ring and the frag page, reports pages in flight and parks them in the ring when they return", () => {
     const { pages, pool } = setup({ bulkAlloc: 8 });
     const whole = takeWhole(pool, 3);
     release(pages, whole[0], true); // cache
     release(pages, whole[1], false); // ring
     const frag = pool.alloc(2048); // frag page, one piece held
-    expect(pool.destroy()).toBe(2); // whole[2] and the frag page are still held
+    expect(pool.destroy(5_000)).toBe(2); // whole[2] and the frag page are still held
     expect(pool.teardownInflight).toBe(2);
     expect(pages.resident).toBe(2);
+    // page_pool_release_retry is scheduled one second later.
+    expect(pool.retryAt).toBe(5_000 + PP_DEFER_TIME_NS);
+    // Returning pages wait in the ring (direct recycling is off, even in NAPI context) ...
+    const ringBefore = pool.recycleRing;
     release(pages, whole[2], true);
     release(pages, frag, true);
+    expect(pool.recycleRing).toBe(ringBefore + 2);
+    expect(pool.recycleCached).toBe(1); // whole[0], before the destroy
+    expect(pool.ringed).toBe(2);
+    expect(pages.resident).toBe(2);
+    expect(pool.inflight).toBe(2);
+    // ... until the retry frees them; nothing is left in flight, so it does not run again.
+    expect(pool.releaseRetry(pool.retryAt)).toBe(0);
     expect(pages.resident).toBe(0);
     expect(pool.inflight).toBe(0);
     expect(pool.releaseCnt).toBe(pool.holdCnt);
+    expect(pool.retryAt).toBe(Number.POSITIVE_INFINITY);
+    expect(pool.releaseRetries).toBe(1);
+  });
+
+  it("retries every second while pages are still in flight, freeing what came back each time", () => {
+    const { pages, pool } = setup({ bulkAlloc: 4 });
+    const whole = takeWhole(pool, 2);
+    pool.destroy(0);
+    expect(pool.retryAt).toBe(PP_DEFER_TIME_NS);
+    release(pages, whole[0], false);
+    expect(pool.releaseRetry(PP_DEFER_TIME_NS)).toBe(1);
+    expect(pages.isAllocated(whole[0])).toBe(false);
+    expect(pool.retryAt).toBe(2 * PP_DEFER_TIME_NS);
+    release(pages, whole[1], false);
+    expect(pool.releaseRetry(2 * PP_DEFER_TIME_NS)).toBe(0);
+    expect(pages.resident).toBe(0);
+    expect(pool.retryAt).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("schedules no retry when nothing is in flight at destroy", () => {
+    const { pages, pool } = setup({ bulkAlloc: 4 });
+    const [a] = takeWhole(pool, 1);
+    release(pages, a, false);
+    expect(pool.destroy(7)).toBe(0);
+    expect(pool.retryAt).toBe(Number.POSITIVE_INFINITY);
+    expect(pages.resident).toBe(0);
+  });
+
+  it("a page returned after destroy to a full ring is freed at once and counted as ring_full", () => {
+    const { pages, pool } = setup({ poolSize: 2, bulkAlloc: 4 });
+    const whole = takeWhole(pool, 3);
+    pool.destroy(0);
+    for (const p of whole) release(pages, p, false);
+    expect(pool.recycleRing).toBe(2);
+    expect(pool.recycleRingFull).toBe(1);
+    expect(pages.isAllocated(whole[2])).toBe(false);
+    expect(pages.resident).toBe(2);
+  });
+
+  it("after disableDirect, releases in NAPI context go to the ring, not the cache", () => {
+    const { pages, pool } = setup({ bulkAlloc: 2 });
+    const [a, b] = takeWhole(pool, 2);
+    release(pages, a, true);
+    expect(pool.recycleCached).toBe(1);
+    pool.disableDirect();
+    release(pages, b, true);
+    expect(pool.recycleCached).toBe(1);
+    expect(pool.recycleRing).toBe(1);
+    expect(pool.ringed).toBe(1);
+  });
+});
+
+describe("PagePool ring: the kernel's ptr_ring", () => {
+  it("sees the ring full early when a refill consumed entries it has not cleared yet", () => {
+    const { pages, pool } = setup({ poolSize: 128, bulkAlloc: 64, cacheSize: 128, refillBatch: 64 });
+    // 40 pages into the ring, then a refill takes all 40: 32 slots are cleared (two batches of 16), 8 are not.
+    const first = takeWhole(pool, 40);
+    for (const p of first) release(pages, p, false);
+    expect(pool.ringed).toBe(40);
+    for (let i = 0; i < 24; i++) pool.allocPages(); // the rest of the first bulk
+    pool.allocPages(); // refill from the ring
+    expect(pool.allocRefill).toBe(1);
+    expect(pool.ringed).toBe(0);
+    // 128 pages come back: the producer reaches the 8 uncleared slots after 120 and sees "full".
+    for (const p of takeWhole(pool, 128)) release(pages, p, false);
+    expect(pool.ringed).toBe(120);
+    expect(pool.recycleRingFull).toBe(8);
   });
 });

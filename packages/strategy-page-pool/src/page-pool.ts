@@ -1,4 +1,5 @@
 import { type DecisionLogSink, type DmaApi, NO_PAGE, type PageTable, type PoolWork } from "@rxsim/core";
+import { PtrRing } from "./ptr-ring.js";
 
 /**
  * The fragment bias page_pool sets in a page's count when it starts carving it
@@ -14,6 +15,13 @@ export const PP_FRAG_BIAS = 0x3fffffff;
  * power-of-two buffer sizes rxsim runs it changes nothing.
  */
 export const PP_FRAG_ALIGN = 64;
+
+/**
+ * `DEFER_TIME`: `page_pool_destroy` with pages in flight schedules
+ * `page_pool_release_retry`, which runs every second until none is left
+ * (`msecs_to_jiffies(1000)`, net/core/page_pool.c, v6.18).
+ */
+export const PP_DEFER_TIME_NS = 1e9;
 
 const NONE = NO_PAGE;
 
@@ -43,7 +51,8 @@ export interface PagePoolConfig {
  * moment `page_pool_unref_and_test` returns true in the kernel.
  *
  * Hot state lives in typed arrays: the cache is a LIFO stack
- * (`alloc.cache[--alloc.count]`), the ring a FIFO circular buffer.
+ * (`alloc.cache[--alloc.count]`), the ring the kernel's `ptr_ring` with its
+ * batched clearing of consumed slots ({@link PtrRing}).
  */
 export class PagePool {
   /** `alloc_stats.fast`: pages taken from the cache (and frag pages drained and reused in place). */
@@ -74,6 +83,10 @@ export class PagePool {
   releaseCnt = 0;
   /** In-flight pages when {@link PagePool.destroy} ran (`page_pool_release`'s return value); -1 before. */
   teardownInflight = -1;
+  /** Runs of `page_pool_release_retry` after {@link PagePool.destroy}. */
+  releaseRetries = 0;
+  /** When `page_pool_release_retry` runs next (simulated ns); `Infinity` when not scheduled. */
+  retryAt = Number.POSITIVE_INFINITY;
   /** Offset of the piece the last successful {@link PagePool.alloc} returned. */
   offset = 0;
 
@@ -86,9 +99,7 @@ export class PagePool {
   private readonly work: PoolWork | null;
   private readonly cache: Int32Array;
   private cacheCount = 0;
-  private readonly ring: Int32Array;
-  private ringHead = 0;
-  private ringCount = 0;
+  private readonly ring: PtrRing;
   // page_pool's frag state: frag_page, frag_offset, frag_users.
   private fragPage = NONE;
   private fragOffset = 0;
@@ -96,7 +107,8 @@ export class PagePool {
   // Set while draining a frag page, so the drop to 1 it may cause is taken as "reuse now", not "recycle".
   private draining = NONE;
   private drainedIdle = false;
-  private destroyed = false;
+  // page_pool_disable_direct_recycling ran: no release recycles into the cache any more.
+  private directDisabled = false;
 
   /**
    * @param pages - the page table every page comes from.
@@ -116,7 +128,7 @@ export class PagePool {
     this.cfg = cfg;
     this.log = log;
     this.cache = new Int32Array(cfg.cacheSize);
-    this.ring = new Int32Array(cfg.poolSize);
+    this.ring = new PtrRing(cfg.poolSize);
   }
 
   /** Pages in the lockless cache now. */
@@ -126,7 +138,7 @@ export class PagePool {
 
   /** Pages in the ring now. */
   get ringed(): number {
-    return this.ringCount;
+    return this.ring.count;
   }
 
   /** `page_pool_inflight`: pages taken from the allocator and not given back (resting ones included). */
@@ -235,18 +247,17 @@ export class PagePool {
 
   /** `page_pool_refill_alloc_cache`: move up to `refillBatch` pages from the ring into the (empty) cache. */
   private refillFromRing(): number {
-    if (this.ringCount === 0) {
+    const ring = this.ring;
+    if (ring.empty) {
       this.allocEmpty++;
       return NONE;
     }
-    const ring = this.ring;
-    const cap = ring.length;
     const batch = this.cfg.refillBatch;
     const before = this.cacheCount;
-    while (this.ringCount > 0 && this.cacheCount < batch) {
-      this.cache[this.cacheCount++] = ring[this.ringHead];
-      this.ringHead = this.ringHead + 1 === cap ? 0 : this.ringHead + 1;
-      this.ringCount--;
+    while (this.cacheCount < batch) {
+      const page = ring.consume();
+      if (page === NONE) break;
+      this.cache[this.cacheCount++] = page;
     }
     if (this.work !== null) this.work.poolRingRefills += this.cacheCount - before;
     this.allocRefill++;
@@ -285,9 +296,11 @@ export class PagePool {
    * released (`page_pool_put_unrefed_netmem`). Recycle it into the cache when
    * the release runs in the owning NAPI context and the cache has room
    * (`page_pool_recycle_in_cache`), else into the ring
-   * (`page_pool_recycle_in_ring`); when the ring is full, free it
-   * (`page_pool_return_netmem`). After {@link PagePool.destroy} every
-   * returning page is freed.
+   * (`page_pool_recycle_in_ring`); when the ring is full — `ptr_ring` sees
+   * "full" at a consumed slot it has not cleared yet — free it
+   * (`page_pool_return_netmem`). Once direct recycling is disabled
+   * ({@link PagePool.disableDirect}) every return goes to the ring; after
+   * {@link PagePool.destroy} it waits there for the release retry.
    * @param allowDirect - released in the owning NAPI context.
    */
   recycle(page: number, allowDirect: boolean): void {
@@ -295,13 +308,9 @@ export class PagePool {
       this.drainedIdle = true;
       return;
     }
-    if (this.destroyed) {
-      // The kernel parks it in the ring and page_pool_release_retry frees it within a second.
-      this.returnPage(page);
-      return;
-    }
     const dma = this.dma;
-    if (allowDirect) {
+    // page_pool_napi_local is false once pool->p.napi is cleared, whatever the caller's context.
+    if (allowDirect && !this.directDisabled) {
       if (this.cacheCount < this.cache.length) {
         // __page_pool_put_page: PP_FLAG_DMA_SYNC_DEV syncs a recycled page for the device.
         if (dma !== null) dma.syncForDevice(page);
@@ -312,13 +321,9 @@ export class PagePool {
       }
       this.recycleCacheFull++;
     }
-    const ring = this.ring;
-    if (this.ringCount < ring.length) {
-      if (dma !== null) dma.syncForDevice(page);
-      let tail = this.ringHead + this.ringCount;
-      if (tail >= ring.length) tail -= ring.length;
-      ring[tail] = page;
-      this.ringCount++;
+    // The sync for the device comes before the ring is tried (a full ring then frees the page).
+    if (dma !== null) dma.syncForDevice(page);
+    if (this.ring.produce(page)) {
       if (this.work !== null) this.work.poolRingRecycles++;
       this.recycleRing++;
       if (this.log !== null) this.log.line(`D pp recycle ${page} ring`);
@@ -338,27 +343,55 @@ export class PagePool {
   }
 
   /**
-   * `page_pool_destroy`: stop direct recycling, drain the frag page
-   * (`page_pool_free_frag`), free every page in the cache and the ring
-   * (`page_pool_scrub`) and record the pages still in flight. Those are freed
-   * as their last holder releases them.
+   * `page_pool_disable_direct_recycling`: forget the owning NAPI, so no
+   * release recycles into the cache any more (gve_rx_stop_ring_dqo calls it
+   * before resetting the ring; `page_pool_destroy` calls it again).
+   */
+  disableDirect(): void {
+    this.directDisabled = true;
+  }
+
+  /**
+   * `page_pool_destroy` (v6.18): disable direct recycling, drain the frag page
+   * (`page_pool_free_frag`), then `page_pool_release`: free every page in the
+   * cache and the ring (`page_pool_scrub`) and count the pages still in
+   * flight. If there are any, `page_pool_release_retry` is scheduled
+   * {@link PP_DEFER_TIME_NS} later ({@link PagePool.retryAt}); pages returned
+   * meanwhile wait in the ring (or are freed at once when it is full).
+   * @param nowNs - simulated time of the destroy.
    * @returns the pages still in flight.
    */
-  destroy(): number {
-    this.destroyed = true;
+  destroy(nowNs: number): number {
+    this.directDisabled = true;
     if (this.fragPage !== NONE) {
       const idle = this.drain(this.fragPage);
       if (idle !== NONE) this.returnPage(idle);
     }
     while (this.cacheCount > 0) this.returnPage(this.cache[--this.cacheCount]);
-    const ring = this.ring;
-    while (this.ringCount > 0) {
-      this.returnPage(ring[this.ringHead]);
-      this.ringHead = this.ringHead + 1 === ring.length ? 0 : this.ringHead + 1;
-      this.ringCount--;
-    }
-    this.teardownInflight = this.inflight;
+    this.teardownInflight = this.release();
+    if (this.teardownInflight > 0) this.retryAt = nowNs + PP_DEFER_TIME_NS;
     if (this.log !== null) this.log.line(`D pp destroy inflight=${this.teardownInflight}`);
     return this.teardownInflight;
+  }
+
+  /**
+   * `page_pool_release_retry`: free what came back to the ring since the last
+   * run; if pages are still in flight, run again {@link PP_DEFER_TIME_NS} later.
+   * @param nowNs - simulated time of this run (at or after {@link PagePool.retryAt}).
+   * @returns the pages still in flight.
+   */
+  releaseRetry(nowNs: number): number {
+    this.releaseRetries++;
+    const inflight = this.release();
+    // A negative count would be a bug that never recovers: the kernel stops rescheduling then too.
+    this.retryAt = inflight > 0 ? nowNs + PP_DEFER_TIME_NS : Number.POSITIVE_INFINITY;
+    if (this.log !== null) this.log.line(`D pp release-retry inflight=${inflight}`);
+    return inflight;
+  }
+
+  /** `page_pool_release`: `page_pool_empty_ring`, then `page_pool_inflight`. */
+  private release(): number {
+    for (let page = this.ring.consume(); page !== NONE; page = this.ring.consume()) this.returnPage(page);
+    return this.inflight;
   }
 }

@@ -1,110 +1,181 @@
-import { applySetOverrides, getScenario, runStrategy } from "@rxsim/harness";
+import { loadavg } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { RxStrategyFactory } from "@rxsim/core";
 import Table from "cli-table3";
 import { resolveCostProfile } from "../cost-profile-input.js";
 import { CliError } from "../errors.js";
 import { loadStrategies } from "../load-strategies.js";
 import { machineInfo } from "../machine.js";
 import { assertWritable, writeOutput } from "../output-paths.js";
+import { measure, type PerfMeasure, type PerfSample, type PerfTask } from "../perf-measure.js";
+import type { PerfWorkerData } from "../perf-worker.js";
 
 /** Flags of `rxsim perf`. */
 export interface PerfFlags {
   strategies: string;
   packets: string;
   checkerPackets: string;
+  loopPackets: string;
+  runs: string;
+  isolate: string;
   json?: string;
   costProfile?: string;
+}
+
+/** Slowest, middle and fastest of the timed runs, in packets per second. */
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
 }
 
 /** One measured figure. */
 export interface PerfResult {
   strategy: string;
+  /** `simulation`: `runStrategy` on `default`; `strategy-loop`: the strategy and page table alone. */
+  measure: PerfMeasure;
+  /** Checker state (always `off` for the strategy loop). */
   checker: "off" | "on";
+  /** Packets per timed run. */
   packets: number;
-  seconds: number;
-  packetsPerSecond: number;
+  /** Wall-clock seconds of each timed run. */
+  wallSeconds: number[];
+  /** Process CPU seconds of each timed run. */
+  cpuSeconds: number[];
+  /** Packets per wall-clock second. */
+  packetsPerSecond: Spread;
+  /** Packets per CPU second (less disturbed than wall time when other work shares the cores). */
+  packetsPerCpuSecond: Spread;
 }
 
-function count(flag: string, text: string): number {
+function count(flag: string, text: string, min: number): number {
   const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1000) throw new CliError(`${flag} ${text}: must be an integer ≥ 1000`);
+  if (!Number.isSafeInteger(n) || n < min) throw new CliError(`${flag} ${text}: must be an integer ≥ ${min}`);
   return n;
+}
+
+function spread(packets: number, seconds: readonly number[]): Spread {
+  const rates = seconds.map((s) => Math.round(packets / s)).sort((a, b) => a - b);
+  const mid = rates.length >> 1;
+  const median = rates.length % 2 === 1 ? rates[mid] : Math.round((rates[mid - 1] + rates[mid]) / 2);
+  return { min: rates[0], median, max: rates[rates.length - 1] };
+}
+
+/** Run one measurement in a fresh worker thread, so no other strategy has shaped its JIT state. */
+function inWorker(data: PerfWorkerData): Promise<PerfSample> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("../perf-worker.js", import.meta.url), { workerData: data });
+    let sample: PerfSample | null = null;
+    worker.once("message", (m: PerfSample) => {
+      sample = m;
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) => {
+      if (sample) resolve(sample);
+      else reject(new CliError(`perf worker for strategy #${data.index + 1} exited with code ${code}`, 1));
+    });
+  });
+}
+
+interface Planned extends PerfTask {
+  index: number;
+  factory: RxStrategyFactory;
 }
 
 /**
  * `rxsim perf`: simulated packets per second of each strategy on `default`,
- * checker off and on. Each figure is the best of 3 timed runs after a
- * warm-up run, so JIT compilation is not measured.
+ * checker off and on, and of the strategy alone (complete a 1500-byte
+ * buffer, put the stack's page reference, refill every 64). Each measurement
+ * is one warm-up run and `--runs` timed runs, reported as min / median / max,
+ * by wall clock and by process CPU time. By default each measurement runs in
+ * its own fresh worker thread (`--isolate worker`); `--isolate none` runs
+ * them all in this process one after another, as `rxsim compare` does.
  */
 export async function perfCommand(flags: PerfFlags): Promise<number> {
   const factories = await loadStrategies(flags.strategies);
-  const packetsOff = count("--packets", flags.packets);
-  const packetsOn = count("--checker-packets", flags.checkerPackets);
-  if (flags.json) assertWritable("--json", flags.json);
-  const profile = flags.costProfile === undefined ? null : resolveCostProfile(flags.costProfile);
-  const base = profile === null ? getScenario("default") : { ...getScenario("default"), costProfile: profile };
-  const results: PerfResult[] = [];
-  for (const checker of ["off", "on"] as const) {
-    const packets = checker === "off" ? packetsOff : packetsOn;
-    const config = applySetOverrides(base, [
-      `packets=${packets}`,
-      `warmupPackets=${Math.min(base.warmupPackets, Math.floor(packets / 10))}`,
-      `checker=${checker === "on"}`,
-    ]);
-    const warm = applySetOverrides(config, [`packets=${Math.min(packets, 200_000)}`, "warmupPackets=0"]);
-    for (const factory of factories) {
-      runStrategy(warm, factory);
-      let best = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < 3; i++) {
-        const t0 = performance.now();
-        runStrategy(config, factory);
-        best = Math.min(best, (performance.now() - t0) / 1000);
-      }
-      results.push({
-        strategy: factory.name,
-        checker,
-        packets,
-        seconds: best,
-        packetsPerSecond: Math.round(packets / best),
-      });
-    }
+  const packetsOff = count("--packets", flags.packets, 1000);
+  const packetsOn = count("--checker-packets", flags.checkerPackets, 1000);
+  const loopPackets = count("--loop-packets", flags.loopPackets, 0);
+  const runs = count("--runs", flags.runs, 1);
+  if (flags.isolate !== "worker" && flags.isolate !== "none") {
+    throw new CliError(`--isolate ${flags.isolate}: must be worker or none`);
   }
+  if (flags.json) assertWritable("--json", flags.json);
+  const costProfile = flags.costProfile === undefined ? null : resolveCostProfile(flags.costProfile);
+
+  const plan: Planned[] = [];
+  for (const checker of [false, true]) {
+    factories.forEach((factory, index) => {
+      plan.push({ index, factory, measure: "simulation", checker, packets: checker ? packetsOn : packetsOff, runs });
+    });
+  }
+  if (loopPackets > 0) {
+    factories.forEach((factory, index) => {
+      plan.push({ index, factory, measure: "strategy-loop", checker: false, packets: loopPackets, runs });
+    });
+  }
+
+  const loadBefore = loadavg();
+  const results: PerfResult[] = [];
+  for (const p of plan) {
+    const task: PerfTask = { measure: p.measure, checker: p.checker, packets: p.packets, runs: p.runs, costProfile };
+    const sample =
+      flags.isolate === "worker"
+        ? await inWorker({ ...task, strategies: flags.strategies, index: p.index, cwd: process.cwd() })
+        : measure(p.factory, task);
+    results.push({
+      strategy: p.factory.name,
+      measure: p.measure,
+      checker: p.checker ? "on" : "off",
+      packets: p.packets,
+      wallSeconds: sample.wallSeconds,
+      cpuSeconds: sample.cpuSeconds,
+      packetsPerSecond: spread(p.packets, sample.wallSeconds),
+      packetsPerCpuSecond: spread(p.packets, sample.cpuSeconds),
+    });
+  }
+  const loadAfter = loadavg();
+
   const machine = machineInfo();
   const date = new Date().toISOString();
+  const m = (n: number) => (n / 1e6).toFixed(2);
   const table = new Table({
-    head: ["strategy", "checker", "packets", "best of 3 (s)", "simulated packets/s"],
-    colAligns: ["left", "left", "right", "right", "right"],
+    head: ["strategy", "measure", "checker", "packets/run", "M packets/s min / median / max", "per CPU s (median)"],
+    colAligns: ["left", "left", "left", "right", "right", "right"],
     style: { head: [], border: [] },
   });
   for (const r of results) {
+    const w = r.packetsPerSecond;
     table.push([
       r.strategy,
-      r.checker,
+      r.measure,
+      r.measure === "strategy-loop" ? "—" : r.checker,
       r.packets.toLocaleString("en-US"),
-      r.seconds.toFixed(3),
-      r.packetsPerSecond.toLocaleString("en-US"),
+      `${m(w.min)} / ${m(w.median)} / ${m(w.max)}`,
+      m(r.packetsPerCpuSecond.median),
     ]);
   }
+  const load = `load average ${loadBefore[0].toFixed(1)} before, ${loadAfter[0].toFixed(1)} after`;
   process.stdout.write(
-    `rxsim perf on scenario default, cost profile ${base.costProfile.name} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${date}\n${table.toString()}\n`,
+    `rxsim perf on scenario default, cost profile ${costProfile?.name ?? "none"} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${date}\n` +
+      `${runs} timed runs per row after a warm-up; isolation: ${flags.isolate === "worker" ? "a fresh worker thread per row" : "none (one process)"}; ${load}\n` +
+      `${table.toString()}\n`,
   );
   if (flags.json) {
-    writeOutput(
-      "--json",
-      flags.json,
-      `${JSON.stringify(
-        {
-          tool: "rxsim",
-          kind: "perf",
-          scenario: "default",
-          costProfile: base.costProfile.name,
-          date,
-          machine,
-          results,
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    const doc = {
+      tool: "rxsim",
+      kind: "perf",
+      version: 2,
+      scenario: "default",
+      costProfile: costProfile?.name ?? "none",
+      date,
+      machine,
+      runs,
+      isolation: flags.isolate,
+      loadAverage: { before: loadBefore, after: loadAfter },
+      results,
+    };
+    writeOutput("--json", flags.json, `${JSON.stringify(doc, null, 2)}\n`);
   }
   return 0;
 }

@@ -4,13 +4,21 @@ import { availableParallelism } from "node:os";
 import { applySetOverrides, type ScenarioConfig } from "@rxsim/harness";
 import { Piscina } from "piscina";
 import { CliError, ExitCode, oneLine } from "../errors.js";
-import { appendRecord, dropTornTail, scanJsonl, writeFileAtomic } from "../jsonl-store.js";
+import { createLineAppender, dropTornTail, writeFileAtomic } from "../jsonl-store.js";
 import { loadStrategies } from "../load-strategies.js";
 import { assertWritable } from "../output-paths.js";
 import { createProgress } from "../progress.js";
 import { resolveScenario, type ScenarioFlags } from "../scenario-input.js";
-import { parseShard, parseVary, planSweep, type SweepPoint, shardPoints } from "../sweep-plan.js";
-import { isSweepRecord, SWEEP_RECORD_KIND, SWEEP_RECORD_VERSION, type SweepRecord } from "../sweep-record.js";
+import { readSweepFile } from "../sweep-file.js";
+import { lockOutput } from "../sweep-lock.js";
+import { parseShard, parseVary, planSweep, shardPoints } from "../sweep-plan.js";
+import {
+  SWEEP_RECORD_KIND,
+  SWEEP_RECORD_VERSION,
+  type SweepRecord,
+  type SweepStrategyResult,
+  sweepRecordLine,
+} from "../sweep-record.js";
 import type { SweepTask } from "../sweep-worker.js";
 
 /** Flags of `rxsim sweep`. */
@@ -18,7 +26,7 @@ export interface SweepFlags extends ScenarioFlags {
   vary: string[];
   strategies: string;
   workers?: string;
-  out: string;
+  out?: string;
   shard?: string;
   resume?: boolean;
 }
@@ -31,117 +39,174 @@ function parseWorkers(text: string | undefined): number {
   return n;
 }
 
+/** Sum of checker violations and leaked pages over the records. */
+export function countViolations(records: readonly SweepRecord[]): number {
+  let n = 0;
+  for (const r of records) for (const s of r.results) n += s.metrics.violations + s.metrics.leakedPages;
+  return n;
+}
+
 /**
- * `rxsim sweep`: the cartesian product of `--vary` values, run in a worker
- * pool. Each finished point is appended to the JSONL file as one line and
- * flushed; `--resume` skips points already there and redoes a torn last line;
- * when every point of the shard is in the file, it is rewritten in point order,
- * so a resumed sweep ends byte-identical to a straight one.
+ * `rxsim sweep`: the cartesian product of `--vary` values, one task per point
+ * and strategy in a worker pool. Each finished point is appended to the JSONL
+ * file as one line and flushed; `--resume` skips points already there and
+ * redoes a torn last line; when every point of the shard is in the file, it is
+ * rewritten in point order (beside it, then renamed), so a resumed sweep ends
+ * byte-identical to a straight one. The file is locked while the sweep runs,
+ * and holds one shard of one sweep.
  */
 export async function sweepCommand(scenario: string | undefined, flags: SweepFlags): Promise<number> {
   if (!flags.vary || flags.vary.length === 0) throw new CliError("sweep needs at least one --vary key=v1,v2,…");
+  if (!flags.out) throw new CliError("required option '--out <file.jsonl>' not specified");
+  const out = flags.out;
   const axes = flags.vary.map(parseVary);
   const workers = parseWorkers(flags.workers);
-  const base = resolveScenario(scenario, flags);
-  // Load once here so a bad strategy fails before any worker starts.
-  const factories = await loadStrategies(flags.strategies);
-  const all = planSweep(axes);
   const shard = flags.shard ? parseShard(flags.shard) : { index: 1, count: 1 };
-  const mine = shardPoints(all, shard);
+  const all = planSweep(axes);
+  const base = resolveScenario(scenario, flags);
+  assertWritable("--out", out);
+  return runSweep({ scenario: base, flags, out, axes, all, shard, workers });
+}
 
+interface SweepPlan {
+  scenario: ScenarioConfig;
+  flags: SweepFlags;
+  out: string;
+  axes: ReturnType<typeof parseVary>[];
+  all: ReturnType<typeof planSweep>;
+  shard: { index: number; count: number };
+  workers: number;
+}
+
+async function runSweep(plan: SweepPlan): Promise<number> {
+  const { scenario: base, flags, out, axes, all, shard, workers } = plan;
+  const factories = await loadStrategies(flags.strategies); // a bad strategy fails before any point runs
+  const mine = shardPoints(all, shard);
   // Every point's config is built and validated up front: a bad value fails now, naming the key.
   const configs = new Map<number, ScenarioConfig>();
   for (const p of mine) {
     const sets = Object.entries(p.params).map(([k, v]) => `${k}=${v}`);
     configs.set(p.index, applySetOverrides(base, sets));
   }
+  // The sweep's identity, the same for all its shards (the shard is in every line beside it).
   const sweepId = createHash("sha256")
     .update(JSON.stringify({ base, strategies: factories.map((f) => [f.name, f.options]), axes }))
     .digest("hex")
     .slice(0, 16);
+  const shardText = `${shard.index}/${shard.count}`;
 
-  assertWritable("--out", flags.out);
-  const done = new Set<number>();
-  if (existsSync(flags.out) && statSync(flags.out).size > 0) {
-    if (!flags.resume) {
-      throw new CliError(
-        `${flags.out} already holds results; add --resume to continue that sweep, or choose another --out`,
-      );
-    }
-    const scan = scanJsonl<unknown>(flags.out);
-    for (const r of scan.records) {
-      if (!isSweepRecord(r)) throw new CliError(`${flags.out} holds a line that is not an rxsim sweep point`);
-      if (r.sweepId !== sweepId) {
+  const lock = lockOutput("--out", out);
+  try {
+    const done = new Set<number>();
+    if (existsSync(out) && statSync(out).size > 0) {
+      if (!flags.resume) {
         throw new CliError(
-          `${flags.out} holds points of another sweep (different scenario, options, strategies or --vary); use another --out`,
+          `${out} already holds results; add --resume to continue that sweep, or choose another --out`,
         );
       }
-      done.add(r.index);
+      const file = readSweepFile(out);
+      if (file.sweepId !== null && file.sweepId !== sweepId) {
+        throw new CliError(
+          `${out} holds points of another sweep (different scenario, options, strategies or --vary); use another --out`,
+        );
+      }
+      if (file.shard !== null && file.shard !== shardText) {
+        throw new CliError(
+          `${out} holds shard ${file.shard} of this sweep; this run is shard ${shardText}: give each shard its own --out and join them with \`rxsim sweep merge\``,
+        );
+      }
+      for (const r of file.records) done.add(r.index);
+      if (file.tornTail) {
+        process.stderr.write(`rxsim: ${out}: the last line was cut off by a crash; redoing that point\n`);
+        dropTornTail(out, file.goodBytes);
+      }
     }
-    if (scan.tornTail) {
-      process.stderr.write(`rxsim: ${flags.out}: the last line was cut off by a crash; redoing that point\n`);
-      dropTornTail(flags.out, scan.goodBytes);
-    }
-  }
-  const todo = mine.filter((p) => !done.has(p.index));
-  process.stderr.write(
-    `sweep: ${all.length} points × ${factories.length} strategies; shard ${shard.index}/${shard.count}: ${mine.length} points, ${done.size} already done, ${todo.length} to run on ${workers} worker(s)\n`,
-  );
+    const todo = mine.filter((p) => !done.has(p.index));
+    process.stderr.write(
+      `sweep: ${all.length} points × ${factories.length} strategies; shard ${shardText}: ${mine.length} points, ${done.size} already done, ${todo.length} to run on ${workers} worker(s)\n`,
+    );
 
-  let violations = 0;
-  if (todo.length > 0) {
-    const pool = new Piscina<SweepTask, SweepRecord["results"]>({
-      filename: new URL("../sweep-worker.js", import.meta.url).href,
-      minThreads: workers,
-      maxThreads: workers,
-    });
-    const progress = createProgress("sweep", process.stderr, 0);
-    let finished = 0;
-    progress.onProgress(0, todo.length);
-    try {
-      await Promise.all(
-        todo.map(async (p: SweepPoint) => {
-          const config = configs.get(p.index) as ScenarioConfig;
-          let results: SweepRecord["results"];
-          try {
-            results = await pool.run({ config, strategies: flags.strategies, cwd: process.cwd() });
-          } catch (error) {
-            throw new CliError(`sweep point ${JSON.stringify(p.params)} failed: ${oneLine(error)}`, ExitCode.Problem);
-          }
-          const record: SweepRecord = {
-            kind: SWEEP_RECORD_KIND,
-            version: SWEEP_RECORD_VERSION,
-            sweepId,
-            scenario: base.name,
-            index: p.index,
-            total: all.length,
-            params: p.params,
-            seed: config.seed,
-            results,
-          };
-          appendRecord(flags.out, record);
-          finished++;
-          progress.onProgress(finished, todo.length);
-        }),
-      );
-    } finally {
-      progress.stop();
-      await pool.destroy();
+    if (todo.length > 0) {
+      const pool = new Piscina<SweepTask, SweepStrategyResult>({
+        filename: new URL("../sweep-worker.js", import.meta.url).href,
+        minThreads: workers,
+        maxThreads: workers,
+        idleTimeout: Number.POSITIVE_INFINITY,
+      });
+      const appender = createLineAppender(out);
+      const progress = createProgress("sweep", process.stderr, 0);
+      let finished = 0;
+      let stopped = false;
+      progress.onProgress(0, todo.length);
+      try {
+        // Point-major order: a point's strategies run side by side and it is written as soon as both are done.
+        await Promise.all(
+          todo.map(async (p) => {
+            const config = configs.get(p.index) as ScenarioConfig;
+            const results = await Promise.all(
+              factories.map(async (f, strategy) => {
+                try {
+                  return await pool.run({ config, strategies: flags.strategies, strategy, cwd: process.cwd() });
+                } catch (error) {
+                  throw new CliError(
+                    `sweep point ${JSON.stringify(p.params)} failed: ${f.name}: ${oneLine(error)}`,
+                    ExitCode.Problem,
+                  );
+                }
+              }),
+            );
+            const record: SweepRecord = {
+              kind: SWEEP_RECORD_KIND,
+              version: SWEEP_RECORD_VERSION,
+              sweepId,
+              scenario: base.name,
+              shard: shardText,
+              index: p.index,
+              total: all.length,
+              params: p.params,
+              seed: config.seed,
+              results,
+            };
+            if (stopped) return; // another point failed: the lock is about to go
+            await appender.append(sweepRecordLine(record));
+            finished++;
+            progress.onProgress(finished, todo.length);
+          }),
+        );
+      } finally {
+        stopped = true;
+        progress.stop();
+        // Lines of points that finished before a failure are still written.
+        try {
+          await appender.drain();
+        } finally {
+          await pool.destroy();
+        }
+      }
     }
-  }
 
-  // Every point of this shard is in the file: put the lines in point order.
-  const final = scanJsonl<SweepRecord>(flags.out);
-  const byIndex = new Map(final.records.map((r) => [r.index, r]));
-  if (mine.every((p) => byIndex.has(p.index))) {
-    const ordered = mine.map((p) => byIndex.get(p.index) as SweepRecord);
-    writeFileAtomic(flags.out, ordered.map((r) => `${JSON.stringify(r)}\n`).join(""));
-    for (const r of ordered) for (const s of r.results) violations += s.metrics.violations + s.metrics.leakedPages;
+    // Every point of this shard is in the file: put the lines in point order.
+    const final = readSweepFile(out);
+    const byIndex = new Map(final.records.map((r) => [r.index, r]));
+    let violations = 0;
+    if (!final.tornTail && mine.every((p) => byIndex.has(p.index))) {
+      const ordered = mine.map((p) => byIndex.get(p.index) as SweepRecord);
+      try {
+        writeFileAtomic(out, ordered.map(sweepRecordLine).join(""));
+      } catch (error) {
+        throw new CliError(
+          `cannot rewrite --out ${out} in point order: ${oneLine(error)}; its points are kept as they were`,
+        );
+      }
+      violations = countViolations(ordered);
+    }
+    process.stderr.write(`sweep: ${mine.length} points in ${out}\n`);
+    if (violations > 0) {
+      process.stderr.write(`rxsim: the checker reported ${violations} violation(s) in this sweep\n`);
+      return ExitCode.Problem;
+    }
+    return ExitCode.Ok;
+  } finally {
+    lock.release();
   }
-  process.stderr.write(`sweep: ${mine.length} points in ${flags.out}\n`);
-  if (violations > 0) {
-    process.stderr.write(`rxsim: the checker reported ${violations} violation(s) in this sweep\n`);
-    return ExitCode.Problem;
-  }
-  return ExitCode.Ok;
 }

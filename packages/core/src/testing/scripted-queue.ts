@@ -3,11 +3,12 @@ import { createManualClock, type ManualClock } from "../clock.js";
 import { resolveRxQueueConfig } from "../config.js";
 import type { CostTable } from "../cost-profile.js";
 import { formatDecisionLogHeader } from "../decision-log.js";
+import type { DecisionLogSink } from "../decision-log-sink.js";
 import { COMPL_RX_ERROR, COMPL_SIM_SKB_ALLOC_FAIL } from "../descriptors.js";
 import { type AllocFailureOptions, createPageTable, type PageTable } from "../page-table.js";
 import { createRng, type Rng } from "../rng.js";
 import { RxQueue } from "../rx-queue.js";
-import type { DecisionLogSink, RxQueueConfig, RxStrategyFactory } from "../strategy.js";
+import type { RxQueueConfig, RxStrategyFactory } from "../strategy.js";
 
 /** Options of {@link createScriptedQueue}. */
 export interface ScriptedQueueOptions {
@@ -56,7 +57,11 @@ export interface ScriptedQueue {
   release(index?: number, inNapi?: boolean): void;
   /** Release every held skb. */
   releaseAll(inNapi?: boolean): void;
-  /** Teardown, release every held skb, then check leaks. Returns leaked page ids. */
+  /**
+   * Teardown, release every held skb, run the strategy's deferred teardown
+   * work once when it has some (advancing the clock to it), then check leaks.
+   * Returns leaked page ids.
+   */
   finish(): number[];
 }
 
@@ -139,6 +144,12 @@ export function createScriptedQueue(options: ScriptedQueueOptions): ScriptedQueu
     finish() {
       queue.teardown();
       sq.releaseAll();
+      // With no skb left nothing more can come back: one run of the strategy's deferred work frees what it parked.
+      const at = queue.teardownWorkAt();
+      if (at !== Number.POSITIVE_INFINITY) {
+        clock.set(Math.max(clock.now(), at));
+        queue.runTeardownWork();
+      }
       return queue.checkLeaks();
     },
   };
