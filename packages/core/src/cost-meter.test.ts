@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { COST_OPERATIONS, parseCostProfile } from "./cost-profile.js";
+import { parseCostProfile } from "./cost-profile.js";
+import { costCounts } from "./testing/cost-counts.js";
 import { createScriptedQueue } from "./testing/scripted-queue.js";
 import { createPagePerBufferTestStrategy } from "./testing/test-strategies.js";
 
@@ -17,12 +18,6 @@ const COSTS = parseCostProfile({
   poll: 50_000,
 }).costs;
 
-function counts(sq: ReturnType<typeof createScriptedQueue>): Record<string, number> {
-  const m = sq.queue.costMeter;
-  if (m === null) throw new Error("no meter");
-  return Object.fromEntries(COST_OPERATIONS.map((op, i) => [op, m.counts[i]]).filter(([, n]) => n !== 0));
-}
-
 describe("cost meter", () => {
   it("prices exactly the operations of each poll: page per buffer, held skbs", () => {
     const sq = createScriptedQueue({ factory: createPagePerBufferTestStrategy(), costs: COSTS });
@@ -31,7 +26,7 @@ describe("cost meter", () => {
     for (let i = 0; i < 3; i++) sq.receive(1500);
     expect(sq.poll()).toBe(3);
     // 3 completions (unmap each), refill of 3 (alloc + map each), 3 packets, 1 poll.
-    expect(counts(sq)).toEqual({ pageAlloc: 3, dmaMap: 3, dmaUnmap: 3, packet: 3, poll: 1 });
+    expect(costCounts(sq.queue)).toEqual({ pageAlloc: 3, dmaMap: 3, dmaUnmap: 3, packet: 3, poll: 1 });
     expect(sq.queue.lastPollNs).toBe(3 * 100 + 3 * 10 + 3 * 1000 + 3 * 7 + 50_000);
     // The stack lets go from process context: frees and atomics there cost the NAPI CPU nothing.
     sq.releaseAll(false);
@@ -42,7 +37,7 @@ describe("cost meter", () => {
     sq.poll();
     sq.releaseAll(true);
     sq.poll();
-    expect(counts(sq)).toMatchObject({ pageAlloc: 4, dmaMap: 4, dmaUnmap: 4, packet: 4, poll: 3 });
+    expect(costCounts(sq.queue)).toMatchObject({ pageAlloc: 4, dmaMap: 4, dmaUnmap: 4, packet: 4, poll: 3 });
     expect(sq.finish()).toEqual([]);
   });
 
