@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
+import { capacityCommand } from "./commands/capacity.js";
 import { scenariosCommand, showCommand, strategiesCommand } from "./commands/catalog.js";
 import { compareCommand } from "./commands/compare.js";
 import { perfCommand } from "./commands/perf.js";
@@ -26,8 +27,13 @@ function scenarioOptions(cmd: Command): Command {
     .option("--seed <s>", "seed of every random stream")
     .option("--set <key=value>", "override one config key (dotted path); repeatable", collect)
     .addOption(new Option("--checker", "run the invariant checker"))
-    .addOption(new Option("--no-checker", "do not run the invariant checker"));
+    .addOption(new Option("--no-checker", "do not run the invariant checker"))
+    .option(COST_PROFILE_FLAG, COST_PROFILE_HELP);
 }
+
+const COST_PROFILE_FLAG = "--cost-profile <name|file.json>";
+const COST_PROFILE_HELP =
+  "price each poll's work: none (default), bare-metal, iommu-lazy, iommu-strict, or a JSON profile (docs/cost-model.md)";
 
 /** Build the `rxsim` program; `run` receives each command's exit code. */
 export function buildProgram(run: (code: Promise<number> | number) => void): Command {
@@ -105,7 +111,17 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
     .option("--out <file.md>", "the Markdown file", "docs/results.md")
     .option("--packets <n>", "packets per scenario (default: each scenario's own)")
     .option("--strategies <list>", "comma-separated names, files or packages (default: every built-in)")
+    .option(COST_PROFILE_FLAG, COST_PROFILE_HELP)
     .action((flags) => run(resultsCommand(flags)));
+
+  scenarioOptions(
+    program
+      .command("capacity [scenario]")
+      .description("highest arrival rate each strategy sustains on one NAPI core with few drops (bisection)")
+      .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
+      .option("--max-drop <fraction>", "drops allowed, as a fraction of arriving packets", "0.001")
+      .option("--json <file>", "write results[{strategy, capacityPps, capacityGbps}]"),
+  ).action((scenario, flags) => run(capacityCommand(scenario, flags)));
 
   program
     .command("perf")
@@ -119,6 +135,7 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
     .option("--runs <n>", "timed runs per measurement (min / median / max)", "5")
     .option("--isolate <mode>", "worker: a fresh worker thread per measurement; none: all in this process", "worker")
     .option("--json <file>", "write the figures with machine, Node version, date and load average")
+    .option(COST_PROFILE_FLAG, COST_PROFILE_HELP)
     .action((flags) => run(perfCommand(flags)));
 
   scenarioOptions(

@@ -1,4 +1,4 @@
-import type { RxStrategyFactory } from "@rxsim/core";
+import type { CostProfile, RxStrategyFactory } from "@rxsim/core";
 import { applySetOverrides, getScenario, runStrategy } from "@rxsim/harness";
 import { StrategyLoop } from "./strategy-loop.js";
 
@@ -19,6 +19,8 @@ export interface PerfTask {
   readonly checker: boolean;
   readonly packets: number;
   readonly runs: number;
+  /** Price the simulation's polls with this profile (null: the scenario's, `none`). */
+  readonly costProfile?: CostProfile | null;
 }
 
 function timed(runs: number, body: () => void): PerfSample {
@@ -49,7 +51,8 @@ export function measure(factory: RxStrategyFactory, task: PerfTask): PerfSample 
       if (loop.run(task.packets) !== task.packets) throw new Error(`${factory.name} ran dry in the strategy loop`);
     });
   }
-  const base = getScenario("default");
+  const scenario = getScenario("default");
+  const base = task.costProfile ? { ...scenario, costProfile: task.costProfile } : scenario;
   const config = applySetOverrides(base, [
     `packets=${task.packets}`,
     `warmupPackets=${Math.min(base.warmupPackets, Math.floor(task.packets / 10))}`,

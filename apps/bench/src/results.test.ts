@@ -20,5 +20,10 @@ describe("rxsim results", () => {
     // One row per strategy per scenario, with the oracle's own distance ×1.00 or "= bound".
     expect(md).toMatch(/\| oracle \| [\d.,]+ \| (×1\.00|= bound) \|/);
     expect(md).toMatch(/\| naive \| 1,0\d\d\.\d\d \| /);
+    // The scenario priced by a cost profile gains CPU ns per packet and NAPI busy; the others do not.
+    const strict = md.slice(md.indexOf("## iommu-strict-100g"));
+    expect(strict).toMatch(/\| violations \| CPU ns \/ pkt \| NAPI busy \|/);
+    expect(strict).toMatch(/\| naive \|( [^|]+ \|){8} [\d,]+\.\d \| \d+\.\d% \|/);
+    expect(md.slice(0, md.indexOf("## pages-16k"))).not.toContain("CPU ns / pkt");
   });
 });

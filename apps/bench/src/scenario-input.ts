@@ -6,6 +6,7 @@ import {
   type ScenarioConfig,
   validateScenarioConfig,
 } from "@rxsim/harness";
+import { resolveCostProfile } from "./cost-profile-input.js";
 import { CliError } from "./errors.js";
 
 /** Flags that shape a run's configuration, shared by compare, sweep, perf and replay. */
@@ -15,6 +16,7 @@ export interface ScenarioFlags {
   seed?: string;
   set?: string[];
   checker?: boolean;
+  costProfile?: string;
 }
 
 function parseCount(flag: string, text: string, min: number): number {
@@ -72,5 +74,6 @@ export function resolveScenario(name: string | undefined, flags: ScenarioFlags):
   if (flags.checker !== undefined) sets.push(`checker=${flags.checker}`);
   for (const s of sets) if (!s.includes("=")) throw new CliError(`--set ${JSON.stringify(s)}: expected key=value`);
   if (sets.length > 0) config = applySetOverrides(config, sets);
+  if (flags.costProfile !== undefined) config = { ...config, costProfile: resolveCostProfile(flags.costProfile) };
   return config;
 }

@@ -72,6 +72,8 @@ class IdlePageStrategy implements RxStrategy {
         page = this.env.pages.alloc();
         if (page === NO_PAGE) break;
         this.allocated++;
+        // Map once when the page is allocated; it stays mapped while the driver keeps it.
+        this.env.dma.map(page);
       }
       const id = this.ids.take(page, 0);
       this.env.post(id, page, 0, this.env.config.bufferSize);
@@ -90,8 +92,15 @@ class IdlePageStrategy implements RxStrategy {
   }
 
   teardown(): void {
-    this.ids.releaseAll((_id, page) => this.env.pages.put(page));
-    for (const page of this.spares) this.env.pages.put(page);
+    const { dma, pages } = this.env;
+    this.ids.releaseAll((_id, page) => {
+      dma.unmap(page);
+      pages.put(page);
+    });
+    for (const page of this.spares) {
+      dma.unmap(page);
+      pages.put(page);
+    }
     this.spares.length = 0;
   }
 

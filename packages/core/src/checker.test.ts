@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvariantChecker, InvariantViolationError, ViolationKind } from "./checker.js";
+import { DmaTable } from "./dma-table.js";
 import { createPageTable } from "./page-table.js";
 
 function setup(throwOnViolation = false) {
@@ -131,5 +132,70 @@ describe("invariant checker", () => {
     for (let i = 0; i < 5; i++) checker.posted(i, 0, 0, 2048, false);
     expect(checker.violations).toBeGreaterThanOrEqual(5);
     expect(checker.list().length).toBe(2);
+  });
+});
+
+describe("invariant checker: DMA mappings", () => {
+  function withDma() {
+    const { pages, checker } = setup();
+    const dma = new DmaTable();
+    dma.setObserver(checker);
+    return { pages, checker, dma };
+  }
+
+  it("accepts map, post, complete, unmap, free", () => {
+    const { pages, checker, dma } = withDma();
+    const p = pages.alloc();
+    dma.map(p);
+    checker.posted(1, p, 0, 2048, true, dma.isMapped(p));
+    checker.completed(1);
+    dma.unmap(p);
+    pages.put(p);
+    checker.checkMappingLeaks(dma.mappedPageIds());
+    expect(checker.list()).toEqual([]);
+    expect([dma.dmaMaps, dma.dmaUnmaps, dma.peakMappedPages, dma.mappedPages]).toEqual([1, 1, 1, 0]);
+  });
+
+  it("reports a post on an unmapped page", () => {
+    const { pages, checker, dma } = withDma();
+    const p = pages.alloc();
+    checker.posted(2, p, 0, 2048, true, dma.isMapped(p));
+    expect(checker.list()[0]).toMatchObject({ kind: ViolationKind.PostedUnmapped, bufId: 2, page: p });
+    expect(checker.list()[0].message).toBe(
+      `buf_id 2 posts page ${p}, which is not DMA-mapped: the device's write would fault in the IOMMU`,
+    );
+  });
+
+  it("reports the last unmap of a page with a posted buffer, not an unmap that leaves a mapping", () => {
+    const { pages, checker, dma } = withDma();
+    const p = pages.alloc();
+    dma.map(p);
+    dma.map(p);
+    checker.posted(3, p, 2048, 2048, true, true);
+    dma.unmap(p);
+    expect(checker.violations).toBe(0);
+    dma.unmap(p);
+    expect(checker.list()[0]).toMatchObject({ kind: ViolationKind.UnmappedWhilePosted, bufId: 3, page: p });
+    expect(checker.list()[0].message).toBe(
+      `page ${p} unmapped while posted to the device as buf_id 3 bytes [2048, 4096): the device's write would fault in the IOMMU`,
+    );
+  });
+
+  it("reports a page freed while mapped, and mappings left after teardown", () => {
+    const { pages, checker, dma } = withDma();
+    const p = pages.alloc();
+    const q = pages.alloc();
+    dma.map(p);
+    dma.map(q);
+    pages.put(p);
+    expect(checker.list()[0]).toMatchObject({ kind: ViolationKind.FreedWhileMapped, page: p });
+    expect(checker.list()[0].message).toBe(
+      `page ${p} freed while still DMA-mapped: the device could write into memory the allocator hands out again`,
+    );
+    checker.checkMappingLeaks(dma.mappedPageIds());
+    expect(checker.list()[1].kind).toBe(ViolationKind.MappingLeak);
+    expect(checker.list()[1].message).toBe(
+      `mapping leak: 2 page(s) still DMA-mapped after teardown with every skb released (pages ${p}, ${q})`,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import type { DmaObserver } from "./dma-table.js";
 import type { PageObserver } from "./page-table.js";
 
 /** Kinds of invariant violation the checker reports. */
@@ -20,6 +21,14 @@ export const ViolationKind = {
   FreedWhilePosted: "freed-while-posted",
   /** Pages were still allocated after teardown, once every skb had been released. */
   Leak: "leak",
+  /** A buffer was posted on a page with no DMA mapping: behind an IOMMU the device's write faults. */
+  PostedUnmapped: "posted-unmapped",
+  /** A page's last DMA mapping was dropped while buffers on it were still posted to the device. */
+  UnmappedWhilePosted: "unmapped-while-posted",
+  /** A page went back to the allocator while still DMA-mapped: the device could write into reused memory. */
+  FreedWhileMapped: "freed-while-mapped",
+  /** Pages were still DMA-mapped after teardown, once every skb had been released. */
+  MappingLeak: "mapping-leak",
 } as const;
 /** One of {@link ViolationKind}. */
 export type ViolationKind = (typeof ViolationKind)[keyof typeof ViolationKind];
@@ -66,7 +75,7 @@ const NONE = -1;
  * reports the violations in {@link ViolationKind}. The driver model calls it
  * only when one is installed, so a run without a checker pays nothing.
  */
-export class InvariantChecker implements PageObserver {
+export class InvariantChecker implements PageObserver, DmaObserver {
   /** Violations seen so far. */
   violations = 0;
   private readonly pageSize: number;
@@ -89,6 +98,8 @@ export class InvariantChecker implements PageObserver {
   private postedHead = new Int32Array(1024).fill(NONE);
   // Per-buffer-id posted record.
   private postedByBuf = new Int32Array(1024).fill(NONE);
+  // Per-page DMA mapping count, as the DMA table reports it.
+  private mapCount = new Int32Array(1024);
 
   constructor(options: CheckerOptions) {
     this.pageSize = options.pageSize;
@@ -120,8 +131,9 @@ export class InvariantChecker implements PageObserver {
   /**
    * The driver posted buffer `bufId` at `page` bytes `[offset, offset + len)`.
    * @param pageAllocated - whether the page is allocated right now.
+   * @param pageMapped - whether the page is DMA-mapped right now (default true: callers that model no DMA).
    */
-  posted(bufId: number, page: number, offset: number, len: number, pageAllocated: boolean): void {
+  posted(bufId: number, page: number, offset: number, len: number, pageAllocated: boolean, pageMapped = true): void {
     const end = offset + len;
     if (bufId < 0) {
       this.report(ViolationKind.DuplicateBufId, bufId, page, `buf_id ${bufId} is negative`);
@@ -133,6 +145,14 @@ export class InvariantChecker implements PageObserver {
         bufId,
         page,
         `buf_id ${bufId} posts page ${page}, which is not allocated: the device would write into freed memory`,
+      );
+    }
+    if (pageAllocated && !pageMapped) {
+      this.report(
+        ViolationKind.PostedUnmapped,
+        bufId,
+        page,
+        `buf_id ${bufId} posts page ${page}, which is not DMA-mapped: the device's write would fault in the IOMMU`,
       );
     }
     if (offset < 0 || len <= 0 || end > this.pageSize) {
@@ -236,6 +256,14 @@ export class InvariantChecker implements PageObserver {
         )}: the strategy dropped a reference it did not own`,
       );
     }
+    if (this.mapCount[page] > 0) {
+      this.report(
+        ViolationKind.FreedWhileMapped,
+        -1,
+        page,
+        `page ${page} freed while still DMA-mapped: the device could write into memory the allocator hands out again`,
+      );
+    }
     const p = this.postedHead[page];
     if (p !== NONE) {
       this.report(
@@ -246,6 +274,30 @@ export class InvariantChecker implements PageObserver {
           this.recOff[p],
           this.recOff[p] + this.recLen[p],
         )}`,
+      );
+    }
+  }
+
+  /** {@link DmaObserver}: `page` gained a mapping. */
+  pageMapped(page: number, mappings: number): void {
+    this.ensurePage(page);
+    this.mapCount[page] = mappings;
+  }
+
+  /** {@link DmaObserver}: `page` lost a mapping; its last one while buffers on it are posted is a violation. */
+  pageUnmapped(page: number, mappings: number): void {
+    if (page < 0 || page >= this.heldHead.length) return;
+    this.mapCount[page] = Math.max(mappings, 0);
+    const p = this.postedHead[page];
+    if (mappings === 0 && p !== NONE) {
+      this.report(
+        ViolationKind.UnmappedWhilePosted,
+        this.recBufId[p],
+        page,
+        `page ${page} unmapped while posted to the device as buf_id ${this.recBufId[p]} bytes ${range(
+          this.recOff[p],
+          this.recOff[p] + this.recLen[p],
+        )}: the device's write would fault in the IOMMU`,
       );
     }
   }
@@ -265,14 +317,27 @@ export class InvariantChecker implements PageObserver {
    * @param allocatedPages - ids of pages still allocated.
    */
   checkLeaks(allocatedPages: readonly number[]): void {
-    if (allocatedPages.length === 0) return;
-    const shown = allocatedPages.slice(0, 10).join(", ");
-    const more = allocatedPages.length > 10 ? `, … ${allocatedPages.length - 10} more` : "";
+    this.reportPages(ViolationKind.Leak, allocatedPages, "leak", "still allocated");
+  }
+
+  /**
+   * After teardown, once every skb was released: every page still DMA-mapped is a mapping leak.
+   * @param mappedPages - ids of pages still mapped.
+   */
+  checkMappingLeaks(mappedPages: readonly number[]): void {
+    this.reportPages(ViolationKind.MappingLeak, mappedPages, "mapping leak", "still DMA-mapped");
+  }
+
+  /** One violation listing up to 10 of `pages`. */
+  private reportPages(kind: ViolationKind, pages: readonly number[], what: string, state: string): void {
+    if (pages.length === 0) return;
+    const shown = pages.slice(0, 10).join(", ");
+    const more = pages.length > 10 ? `, … ${pages.length - 10} more` : "";
     this.report(
-      ViolationKind.Leak,
+      kind,
       -1,
-      allocatedPages[0],
-      `leak: ${allocatedPages.length} page(s) still allocated after teardown with every skb released (pages ${shown}${more})`,
+      pages[0],
+      `${what}: ${pages.length} page(s) ${state} after teardown with every skb released (pages ${shown}${more})`,
     );
   }
 
@@ -336,6 +401,7 @@ export class InvariantChecker implements PageObserver {
     while (cap <= page) cap *= 2;
     this.heldHead = grow(this.heldHead, cap, NONE);
     this.postedHead = grow(this.postedHead, cap, NONE);
+    this.mapCount = grow(this.mapCount, cap, 0);
   }
 
   private ensureBuf(bufId: number): void {

@@ -1,7 +1,9 @@
 import type { ManualClock } from "./clock.js";
 import { resolveRxQueueConfig } from "./config.js";
+import { createPoolWork } from "./cost-meter.js";
 import type { DecisionLogHeader } from "./decision-log.js";
 import type { DecisionLogSink } from "./decision-log-sink.js";
+import { DmaTable } from "./dma-table.js";
 import { createPageTable, type PageTable } from "./page-table.js";
 import { createRng } from "./rng.js";
 import {
@@ -86,6 +88,8 @@ class Replayer implements DecisionLogReplayer {
   readonly strategy: RxStrategy;
   readonly redirect: FragmentRedirect = { page: -1, offset: 0 };
   readonly clock = new FieldClock();
+  /** DMA mappings the strategy makes (counted, not checked: the log replays decisions). */
+  readonly dma = new DmaTable();
   /** Posts the current refill may still make. */
   postBudget = 0;
 
@@ -106,6 +110,8 @@ class Replayer implements DecisionLogReplayer {
         if (onPost !== undefined) onPost(bufId, page, offset, len);
       },
       redirect: this.redirect,
+      dma: this.dma,
+      work: createPoolWork(),
       rng: createRng(header.seed, header.stream),
       clock: this.clock,
       log: options.log,

@@ -8,6 +8,21 @@ export {
 } from "./checker.js";
 export { type Clock, createManualClock, type ManualClock } from "./clock.js";
 export { DEFAULT_RX_QUEUE_CONFIG, resolveRxQueueConfig } from "./config.js";
+export { CostMeter, createPoolWork, type PoolWork } from "./cost-meter.js";
+export {
+  BUILTIN_COST_PROFILES,
+  type BuiltinCostProfileName,
+  builtinCostProfileNames,
+  COST_OPERATION_DESCRIPTIONS,
+  COST_OPERATIONS,
+  type CostOperation,
+  type CostProfile,
+  type CostTable,
+  DEFAULT_COST_PROFILE,
+  getBuiltinCostProfile,
+  isZeroCost,
+  parseCostProfile,
+} from "./cost-profile.js";
 export {
   createMemoryLogSink,
   DECISION_LOG_VERSION,
@@ -34,6 +49,7 @@ export {
   COMPL_SIM_SKB_ALLOC_FAIL,
   type ComplDescriptor,
 } from "./descriptors.js";
+export { type DmaApi, type DmaCounters, type DmaObserver, DmaTable } from "./dma-table.js";
 export {
   type AllocFailureOptions,
   createPageTable,

@@ -113,3 +113,38 @@ describe("page table", () => {
     expect(() => createPageTable({ failure: { probability: 0.1 } })).toThrow(/needs an rng/);
   });
 });
+
+describe("page table: which CPU touched a page last", () => {
+  it("counts the first in-NAPI atomic or read after a process-context atomic as remote, then local", () => {
+    const pages = createPageTable();
+    pages.trackRemote = true;
+    const p = pages.alloc();
+    pages.inNapi = true;
+    pages.get(p);
+    pages.count(p);
+    expect([pages.remoteAtomicOps, pages.remoteRefReads]).toEqual([0, 0]);
+    pages.inNapi = false;
+    pages.put(p); // the stack, on another CPU
+    pages.inNapi = true;
+    pages.count(p);
+    pages.count(p);
+    expect(pages.remoteRefReads).toBe(1);
+    pages.inNapi = false;
+    pages.get(p);
+    pages.inNapi = true;
+    pages.add(p, 5);
+    pages.sub(p, 5);
+    expect(pages.remoteAtomicOps).toBe(1);
+    expect(pages.atomicOps).toBe(5);
+  });
+
+  it("tracks nothing when off", () => {
+    const pages = createPageTable();
+    const p = pages.alloc();
+    pages.get(p);
+    pages.inNapi = true;
+    pages.put(p);
+    pages.count(p);
+    expect([pages.remoteAtomicOps, pages.remoteRefReads]).toEqual([0, 0]);
+  });
+});

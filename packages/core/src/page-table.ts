@@ -87,6 +87,16 @@ export interface PageTable extends PageTableCounters {
   /** True while the owning NAPI poll runs; passed to {@link PageCountListener}. Set by the driver. */
   inNapi: boolean;
   /**
+   * Track which CPU touched each page last (off by default: no cost). When on,
+   * an atomic outside NAPI leaves the page's line on the other CPU, and the
+   * next atomic or count read inside NAPI is counted as remote.
+   */
+  trackRemote: boolean;
+  /** Atomics inside NAPI on a page another CPU touched last (with {@link trackRemote}). */
+  readonly remoteAtomicOps: number;
+  /** Count reads inside NAPI of a page another CPU touched last (with {@link trackRemote}). */
+  readonly remoteRefReads: number;
+  /**
    * Allocate a page with reference count 1 (`alloc_page`). Returns its id, or
    * {@link NO_PAGE} when the allocation fails.
    * @param owner - a small integer naming who allocated it (0 by default).
@@ -134,6 +144,9 @@ class TypedPageTable implements PageTable {
   readonly pageSize: number;
   readonly maxPages: number;
   inNapi = false;
+  trackRemote = false;
+  remoteAtomicOps = 0;
+  remoteRefReads = 0;
   allocs = 0;
   frees = 0;
   allocFailures = 0;
@@ -146,6 +159,8 @@ class TypedPageTable implements PageTable {
   private ownerOf: Int32Array;
   private watchAt: Int32Array;
   private allocated: Uint8Array;
+  /** 1 when another CPU (process context) touched the page last. */
+  private remote: Uint8Array;
   /** LIFO stack of freed page ids, reused first (a warm allocator). */
   private freeIds: Int32Array;
   private freeTop = 0;
@@ -175,6 +190,7 @@ class TypedPageTable implements PageTable {
     this.ownerOf = new Int32Array(cap);
     this.watchAt = new Int32Array(cap);
     this.allocated = new Uint8Array(cap);
+    this.remote = new Uint8Array(cap);
     this.freeIds = new Int32Array(cap);
 
     const failure = options.failure ?? {};
@@ -207,6 +223,7 @@ class TypedPageTable implements PageTable {
     this.ownerOf[page] = owner;
     this.watchAt[page] = 0;
     this.allocated[page] = 1;
+    this.remote[page] = 0;
     this.allocs++;
     if (++this.resident > this.peakResident) this.peakResident = this.resident;
     if (this.log !== null) this.log.line(`P alloc ${page}`);
@@ -234,11 +251,27 @@ class TypedPageTable implements PageTable {
     const a = new Uint8Array(cap);
     a.set(this.allocated);
     this.allocated = a;
+    const r = new Uint8Array(cap);
+    r.set(this.remote);
+    this.remote = r;
   }
 
   count(page: number): number {
     this.refReads++;
+    if (this.trackRemote && this.inNapi && this.remote[page] !== 0) {
+      this.remote[page] = 0;
+      this.remoteRefReads++;
+    }
     return this.refcount[page];
+  }
+
+  /** Which CPU touches the page: outside NAPI marks it remote, inside NAPI pays once to bring it back. */
+  private touch(page: number): void {
+    if (!this.inNapi) this.remote[page] = 1;
+    else if (this.remote[page] !== 0) {
+      this.remote[page] = 0;
+      this.remoteAtomicOps++;
+    }
   }
 
   peek(page: number): number {
@@ -247,11 +280,13 @@ class TypedPageTable implements PageTable {
 
   get(page: number): void {
     this.atomicOps++;
+    if (this.trackRemote) this.touch(page);
     this.refcount[page]++;
   }
 
   put(page: number): void {
     this.atomicOps++;
+    if (this.trackRemote) this.touch(page);
     // The stack's put_page on every released fragment: the usual case (count
     // still positive, nobody watching) stays here without a further call.
     const count = this.refcount[page] - 1;
@@ -264,11 +299,13 @@ class TypedPageTable implements PageTable {
 
   add(page: number, n: number): void {
     this.atomicOps++;
+    if (this.trackRemote) this.touch(page);
     this.refcount[page] += n;
   }
 
   sub(page: number, n: number): void {
     this.atomicOps++;
+    if (this.trackRemote) this.touch(page);
     this.dropTo(page, this.refcount[page] - n);
   }
 

@@ -1,5 +1,6 @@
 import type { InvariantChecker } from "./checker.js";
 import type { Clock } from "./clock.js";
+import type { CostTable } from "./cost-profile.js";
 import type { DecisionLogSink } from "./decision-log-sink.js";
 import type { PageTable } from "./page-table.js";
 import type { Rng } from "./rng.js";
@@ -36,6 +37,8 @@ export interface RxQueueOptions {
   log?: DecisionLogSink | null;
   /** Device writes completions out of order among up to this many packets. Default 1 (in order). */
   oooWindow?: number;
+  /** Price each poll's work with this cost table (see `RxQueue.costMeter`). Absent or all zero: no accounting. */
+  costs?: CostTable | null;
 }
 
 /** Driver counters, with the gve names where it has them. */

@@ -139,8 +139,8 @@ describe("RxQueue driver model", () => {
   });
 
   it("rejects a strategy of an unknown contract version", () => {
-    const bad = { ...factory, contractVersion: 2 } as unknown as RxStrategyFactory;
-    expect(() => createScriptedQueue({ factory: bad })).toThrow(/contract version 2, this core understands 1/);
+    const bad = { ...factory, contractVersion: 1 } as unknown as RxStrategyFactory;
+    expect(() => createScriptedQueue({ factory: bad })).toThrow(/contract version 1, this core understands 2/);
   });
 
   it("rejects a strategy that posts more than the refill allows", () => {
@@ -154,7 +154,11 @@ describe("RxQueue driver model", () => {
           name: "greedy",
           copybreak: 0,
           refill(max) {
-            for (let i = 0; i <= max; i++) env.post(i, env.pages.alloc(), 0, 2048);
+            for (let i = 0; i <= max; i++) {
+              const page = env.pages.alloc();
+              env.dma.map(page);
+              env.post(i, page, 0, 2048);
+            }
             return max + 1;
           },
           complete: () => CompletionResult.Accepted,

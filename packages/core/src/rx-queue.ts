@@ -2,8 +2,11 @@ import { InvariantChecker } from "./checker.js";
 import type { Clock } from "./clock.js";
 import { CompletionStage } from "./completion-stage.js";
 import { resolveRxQueueConfig } from "./config.js";
+import { CostMeter, createPoolWork, type PoolWork } from "./cost-meter.js";
+import { isZeroCost } from "./cost-profile.js";
 import type { DecisionLogSink } from "./decision-log-sink.js";
 import { COMPL_EOP, COMPL_RSC, COMPL_RX_ERROR, COMPL_SIM_SKB_ALLOC_FAIL } from "./descriptors.js";
+import { DmaTable } from "./dma-table.js";
 import type { PageTable } from "./page-table.js";
 import { PostedBuffers } from "./posted-buffers.js";
 import { BufferQueue, CompletionQueue } from "./rings.js";
@@ -49,6 +52,14 @@ export class RxQueue {
   readonly complq: CompletionQueue;
   readonly skbs = new SkbTable();
   readonly strategy: RxStrategy;
+  /** The device's DMA mappings (what the strategy maps through `env.dma`). */
+  readonly dma = new DmaTable();
+  /** Work only the strategy can report (page_pool's), through `env.work`. */
+  readonly work: PoolWork = createPoolWork();
+  /** Prices each poll when a non-zero cost table was given, else null (no cost at all). */
+  readonly costMeter: CostMeter | null;
+  /** CPU ns of the last poll (0 without a cost meter). */
+  lastPollNs = 0;
   /** The installed checker, or null. */
   readonly checker: InvariantChecker | null;
   readonly counters: RxQueueCounters = {
@@ -104,8 +115,17 @@ export class RxQueue {
     if (options.checker === true) this.checker = new InvariantChecker({ pageSize: config.pageSize });
     else if (options.checker instanceof InvariantChecker) this.checker = options.checker;
     else this.checker = null;
-    if (this.checker) this.pages.setObserver(this.checker);
+    if (this.checker) {
+      this.pages.setObserver(this.checker);
+      this.dma.setObserver(this.checker);
+    }
     if (this.log) this.pages.setLog(this.log);
+    if (options.costs && !isZeroCost(options.costs)) {
+      this.costMeter = new CostMeter(options.costs, this.pages, this.dma, this.work);
+      this.pages.trackRemote = true;
+    } else {
+      this.costMeter = null;
+    }
 
     const ooo = options.oooWindow ?? 1;
     if (!Number.isInteger(ooo) || ooo < 1) throw new RangeError(`oooWindow must be an integer ≥ 1, got ${ooo}`);
@@ -124,6 +144,8 @@ export class RxQueue {
       config,
       pages: this.pages,
       post: (bufId, page, offset, len) => this.post(bufId, page, offset, len),
+      dma: this.dma,
+      work: this.work,
       redirect: this.redirect,
       rng: options.strategyRng,
       clock: options.clock,
@@ -156,7 +178,9 @@ export class RxQueue {
       );
     }
     this.postBudget--;
-    if (this.checker) this.checker.posted(bufId, page, offset, len, this.pages.isAllocated(page));
+    if (this.checker) {
+      this.checker.posted(bufId, page, offset, len, this.pages.isAllocated(page), this.dma.isMapped(page));
+    }
     this.bufq.write(bufId, page, offset, len);
     this.posted.remember(bufId, page, offset);
     this.complq.numFreeSlots--;
@@ -250,6 +274,8 @@ export class RxQueue {
     const counters = this.counters;
     this.pages.inNapi = true;
     counters.polls++;
+    const meter = this.costMeter;
+    if (meter !== null) meter.begin();
     let workDone = 0;
     while (workDone < budget && complq.hasNext()) {
       const h = complq.head;
@@ -282,6 +308,7 @@ export class RxQueue {
       this.stack.deliver(skb, cookie);
     }
     this.refill();
+    if (meter !== null) this.lastPollNs = meter.end(workDone);
     this.pages.inNapi = false;
     return workDone;
   }
@@ -429,11 +456,16 @@ export class RxQueue {
 
   /**
    * After teardown with every skb released: report still-allocated pages as a
-   * leak to the checker. Returns the leaked page ids.
+   * leak, and still-mapped pages as a mapping leak, to the checker. Returns
+   * the leaked page ids.
    */
   checkLeaks(): number[] {
     const leaked = this.pages.allocatedPages();
-    if (this.checker) this.checker.checkLeaks(leaked);
+    if (this.checker) {
+      // Mappings first: a page still mapped after teardown is a fault waiting for the device.
+      this.checker.checkMappingLeaks(this.dma.mappedPageIds());
+      this.checker.checkLeaks(leaked);
+    }
     return leaked;
   }
 }

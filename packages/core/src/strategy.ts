@@ -1,5 +1,7 @@
 import type { Clock } from "./clock.js";
+import type { PoolWork } from "./cost-meter.js";
 import type { DecisionLogSink } from "./decision-log-sink.js";
+import type { DmaApi } from "./dma-table.js";
 import type { PageTable } from "./page-table.js";
 import type { Rng } from "./rng.js";
 
@@ -7,8 +9,10 @@ import type { Rng } from "./rng.js";
  * Version of the strategy contract this package defines. A factory states the
  * version it implements; the harness refuses versions it does not know, so
  * the contract can evolve without silently misreading old strategies.
+ * Version 2 added DMA mapping ({@link RxStrategyEnv.dma}): a buffer may only be
+ * posted on a mapped page, and a page must be unmapped before it is freed.
  */
-export const RX_STRATEGY_CONTRACT_VERSION = 1 as const;
+export const RX_STRATEGY_CONTRACT_VERSION = 2 as const;
 
 /** What the driver did with a completed buffer. Passed to {@link RxStrategy.complete}. */
 export const CompletionKind = {
@@ -95,6 +99,20 @@ export interface RxStrategyEnv {
    * @param len - bytes the device may write (at most `pageSize - offset`).
    */
   post(bufId: number, page: number, offset: number, len: number): void;
+  /**
+   * The device's DMA mappings (contract version 2). Map a page before posting
+   * any buffer on it, keep it mapped while buffers on it are posted, unmap it
+   * before the page is freed (by the strategy or, for a page handed to the
+   * stack, before the stack's last put), and leave nothing mapped after
+   * teardown. Sync each received buffer for the CPU and each reused one for
+   * the device where the driver does. Counted and, with a cost profile, priced.
+   */
+  readonly dma: DmaApi;
+  /**
+   * Work the page table cannot see, for the cost model: a strategy that
+   * allocates in bulk or runs a page_pool-like cache and ring counts it here.
+   */
+  readonly work: PoolWork;
   /** Filled by a strategy that returns {@link CompletionResult.Redirected}. */
   readonly redirect: FragmentRedirect;
   /** A random stream reserved for the strategy (independent of traffic streams). */

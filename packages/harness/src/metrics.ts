@@ -1,4 +1,4 @@
-import type { PageTable, RxQueue } from "@rxsim/core";
+import { COST_OPERATIONS, type CostOperation, type PageTable, type RxQueue } from "@rxsim/core";
 import type { Metrics, PacketRatios } from "./result.js";
 
 /** Every counter the metrics are differences of, at one instant. */
@@ -21,11 +21,18 @@ export interface CounterSnapshot {
   readonly allocFailures: number;
   readonly atomicOps: number;
   readonly refReads: number;
+  readonly dmaMaps: number;
+  readonly dmaUnmaps: number;
+  readonly dmaSyncs: number;
   readonly stallNs: number;
   /** Bogus completions the misbehaving device wrote. */
   readonly bogus: number;
   /** Integral of resident pages over time, page·ns. */
   readonly residentArea: number;
+  /** NAPI CPU time spent in polls so far, ns. */
+  readonly napiBusyNs: number;
+  /** Priced ns per cost operation so far (null without a cost profile). */
+  readonly cpuByOp: Float64Array | null;
 }
 
 /** Read the queue's and the page table's counters now. */
@@ -36,6 +43,7 @@ export function takeSnapshot(
   stallNs: number,
   residentArea: number,
   bogus: number,
+  napiBusyNs: number,
 ): CounterSnapshot {
   const c = queue.counters;
   return {
@@ -57,9 +65,14 @@ export function takeSnapshot(
     allocFailures: pages.allocFailures,
     atomicOps: pages.atomicOps,
     refReads: pages.refReads,
+    dmaMaps: queue.dma.dmaMaps,
+    dmaUnmaps: queue.dma.dmaUnmaps,
+    dmaSyncs: queue.dma.dmaSyncs,
     stallNs,
     bogus,
     residentArea,
+    napiBusyNs,
+    cpuByOp: queue.costMeter === null ? null : Float64Array.from(queue.costMeter.ns),
   };
 }
 
@@ -73,6 +86,7 @@ export interface MetricInputs {
   readonly peakResidentPages: number;
   readonly peakResidentPagesRun: number;
   readonly peakHeldSkbs: number;
+  readonly peakMappedPages: number;
   readonly violations: number;
   readonly violationMessages: string[];
   readonly leakedPages: number;
@@ -94,8 +108,15 @@ export function computeMetrics(m: MetricInputs): Metrics {
     atomicOps: e.atomicOps - s.atomicOps,
     refReads: e.refReads - s.refReads,
     buffersPosted: e.buffersPosted - s.buffersPosted,
+    dmaMaps: e.dmaMaps - s.dmaMaps,
+    dmaUnmaps: e.dmaUnmaps - s.dmaUnmaps,
+    dmaSyncs: e.dmaSyncs - s.dmaSyncs,
   };
   const stallNs = e.stallNs - s.stallNs;
+  const napiBusyNs = e.napiBusyNs - s.napiBusyNs;
+  const cpuNsByOp = cpuBreakdown(s.cpuByOp, e.cpuByOp, delivered);
+  let cpuNs = 0;
+  if (e.cpuByOp !== null) for (let i = 0; i < e.cpuByOp.length; i++) cpuNs += e.cpuByOp[i] - (s.cpuByOp?.[i] ?? 0);
   const meanResidentPages = durationNs > 0 ? (e.residentArea - s.residentArea) / durationNs : m.peakResidentPages;
   return {
     durationNs,
@@ -116,6 +137,7 @@ export function computeMetrics(m: MetricInputs): Metrics {
     meanResidentBytes: meanResidentPages * m.pageSize,
     peakResidentPagesRun: m.peakResidentPagesRun,
     peakHeldSkbs: m.peakHeldSkbs,
+    peakMappedPages: m.peakMappedPages,
     refills: e.refills - s.refills,
     polls: e.polls - s.polls,
     doorbells: e.doorbells - s.doorbells,
@@ -129,6 +151,11 @@ export function computeMetrics(m: MetricInputs): Metrics {
     leakedPages: m.leakedPages,
     teardownInflightPages: m.teardownInflightPages,
     teardownInflightNs: m.teardownInflightNs,
+    cpuNs,
+    cpuNsPerPacket: delivered > 0 ? cpuNs / delivered : null,
+    cpuNsPerPacketByOp: cpuNsByOp,
+    napiBusyNs,
+    napiUtilisation: durationNs > 0 ? napiBusyNs / durationNs : 0,
     perDeliveredPacket: ratios(counts, delivered, 1),
     per1000Packets: ratios(counts, m.arrivedPackets, 1000),
   };
@@ -143,5 +170,22 @@ function ratios(counts: Record<keyof PacketRatios, number>, packets: number, per
     atomicOps: r(counts.atomicOps),
     refReads: r(counts.refReads),
     buffersPosted: r(counts.buffersPosted),
+    dmaMaps: r(counts.dmaMaps),
+    dmaUnmaps: r(counts.dmaUnmaps),
+    dmaSyncs: r(counts.dmaSyncs),
   };
+}
+
+/** Priced ns per delivered packet for each operation over the measured part (every value 0 without a profile). */
+function cpuBreakdown(
+  s: Float64Array | null,
+  e: Float64Array | null,
+  delivered: number,
+): Record<CostOperation, number | null> {
+  const out = {} as Record<CostOperation, number | null>;
+  COST_OPERATIONS.forEach((op, i) => {
+    const ns = e === null ? 0 : e[i] - (s?.[i] ?? 0);
+    out[op] = delivered > 0 ? ns / delivered : null;
+  });
+  return out;
 }

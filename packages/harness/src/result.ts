@@ -1,3 +1,4 @@
+import type { CostOperation } from "@rxsim/core";
 import type { ScenarioConfig } from "./scenario-config.js";
 import type { TimeSeries } from "./time-series.js";
 
@@ -18,6 +19,12 @@ export interface PacketRatios {
   readonly refReads: number | null;
   /** Buffers posted. */
   readonly buffersPosted: number | null;
+  /** DMA map calls. */
+  readonly dmaMaps: number | null;
+  /** DMA unmap calls. */
+  readonly dmaUnmaps: number | null;
+  /** DMA sync calls. */
+  readonly dmaSyncs: number | null;
 }
 
 /**
@@ -61,6 +68,14 @@ export interface Metrics {
   readonly atomicOps: number;
   /** Reads of a page's reference count (`page_count()`). */
   readonly refReads: number;
+  /** `dma_map_page` calls (contract version 2's `env.dma.map`). */
+  readonly dmaMaps: number;
+  /** `dma_unmap_page` calls. */
+  readonly dmaUnmaps: number;
+  /** `dma_sync_*` calls, for the CPU and for the device. */
+  readonly dmaSyncs: number;
+  /** Whole run: most pages DMA-mapped at once (exact, from the DMA table). */
+  readonly peakMappedPages: number;
   /** Most pages allocated at once in the measured part (sampled after every event). */
   readonly peakResidentPages: number;
   /** `peakResidentPages × pageSize`. */
@@ -108,6 +123,16 @@ export interface Metrics {
   readonly teardownInflightPages: number;
   /** Simulated ns from teardown until the stack released its last skb (0 when none was held). */
   readonly teardownInflightNs: number;
+  /** NAPI CPU ns of buffer-management work priced by `config.costProfile` (0 with `none`). */
+  readonly cpuNs: number;
+  /** `cpuNs / packetsDelivered` (null when nothing was delivered). */
+  readonly cpuNsPerPacket: number | null;
+  /** `cpuNsPerPacket` broken down by cost operation (they add up to it). */
+  readonly cpuNsPerPacketByOp: Readonly<Record<CostOperation, number | null>>;
+  /** NAPI CPU busy time: priced work plus `driver.pollCostNs` / `packetCostNs`, ns. */
+  readonly napiBusyNs: number;
+  /** `napiBusyNs / durationNs`: the NAPI CPU's utilisation (can exceed 1 by the last poll's tail). */
+  readonly napiUtilisation: number;
   /** Counts per delivered packet. */
   readonly perDeliveredPacket: PacketRatios;
   /** Counts per 1,000 arrived packets. */

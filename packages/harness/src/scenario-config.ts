@@ -1,4 +1,4 @@
-import type { RxQueueConfig } from "@rxsim/core";
+import type { CostProfile, RxQueueConfig } from "@rxsim/core";
 
 /** How packet sizes are drawn by {@link SyntheticTraffic}. */
 export type SizeModel = "fixed" | "uniform" | "imix" | "histogram";
@@ -192,6 +192,14 @@ export interface ScenarioConfig {
   readonly driver: DriverConfig;
   /** Allocation failures and caps. */
   readonly memory: MemoryConfig;
+  /**
+   * CPU cost per operation (`docs/cost-model.md`): each NAPI poll takes the
+   * priced time of its work, so a slow strategy can fall behind and drop.
+   * Given as a built-in name (`none`, `bare-metal`, `iommu-lazy`,
+   * `iommu-strict`) or `{ name?, base?, costs }`; after validation always the
+   * full profile. Default `none`: polls take no time.
+   */
+  readonly costProfile: CostProfile;
   /** Run the invariant checker (on by default; about a quarter slower). */
   readonly checker: boolean;
   /** Time-series sampling interval in simulated ns. */

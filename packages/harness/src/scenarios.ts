@@ -132,6 +132,16 @@ export const scenarios: Readonly<Record<string, ScenarioConfig>> = Object.freeze
     "The same 20–40 ms allocation failure window with the fix: a 20 ms timer re-schedules NAPI while fewer than 32 buffers are posted, so traffic flows again after the window",
     { memory: { allocFailure: { windows: [FAILURE_WINDOW] } }, driver: { starvationTimer: true } },
   ),
+  "iommu-strict-100g": scenario(
+    "iommu-strict-100g",
+    "100 GbE line rate of 1500-byte frames (8.1 Mpps) on one NAPI core behind a strict IOMMU (cost profile iommu-strict), the stack holding each skb ~50 µs from another CPU: a page-per-buffer driver pays a map and an unmap per packet, cannot keep up and drops; the recyclers map once and keep up",
+    {
+      packets: 400_000,
+      traffic: { rate: 100, rateUnit: "gbps" },
+      stack: { hold: "exponential", holdNs: 50_000 },
+      costProfile: "iommu-strict",
+    },
+  ),
   "alloc-failure-held": scenario(
     "alloc-failure-held",
     "The 20–40 ms allocation failure window while the stack holds every skb 2 ms: recycled pages are still pinned, so even dqo must allocate, fails, posts nothing and stalls for good",

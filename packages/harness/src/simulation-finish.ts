@@ -20,6 +20,8 @@ export interface LoopTotals {
   /** When the queue first stalled, -1 for never. */
   readonly stallStartNs: number;
   readonly stalled: boolean;
+  /** NAPI CPU time spent in polls (priced work plus driver.pollCostNs/packetCostNs). */
+  readonly napiBusyNs: number;
 }
 
 /** A finished run's numbers. */
@@ -62,7 +64,15 @@ function violationLines(queue: RxQueue): string[] {
 export function finishRun(world: SimulationWorld, t: LoopTotals): FinishedRun {
   const { queue, pages, clock, heap, misbehave } = world;
   const now = t.now;
-  const end = takeSnapshot(queue, pages, now, t.stallNs, t.residentArea, misbehave ? misbehave.written : 0);
+  const end = takeSnapshot(
+    queue,
+    pages,
+    now,
+    t.stallNs,
+    t.residentArea,
+    misbehave ? misbehave.written : 0,
+    t.napiBusyNs,
+  );
   let { start, peak, warmupEndNs } = t;
   if (start === null) {
     // Fewer packets arrived than the warm-up: the measured part is empty.
@@ -103,6 +113,7 @@ export function finishRun(world: SimulationWorld, t: LoopTotals): FinishedRun {
     peakResidentPages: peak,
     peakResidentPagesRun: pages.peakResident,
     peakHeldSkbs: queue.skbs.peakLive,
+    peakMappedPages: queue.dma.peakMappedPages,
     violations: queue.checker ? queue.checker.violations : 0,
     violationMessages: violationLines(queue),
     leakedPages: leaked,

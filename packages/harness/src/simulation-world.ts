@@ -96,6 +96,7 @@ export function createWorld(
     checker: config.checker,
     log,
     oooWindow: config.device.oooWindow,
+    costs: config.costProfile.costs,
   });
   misbehave?.attach(queue);
   return {

@@ -210,7 +210,9 @@ class Simulation implements StackSink {
     let warmupEndNs = 0;
 
     // No closure may capture these mutable locals: a captured double is boxed on every write.
-    if (warmup === 0) start = takeSnapshot(queue, pages, now, stallNs, residentArea, 0);
+    // NAPI CPU time spent in polls (priced work plus driver.pollCostNs/packetCostNs).
+    let napiBusyNs = 0;
+    if (warmup === 0) start = takeSnapshot(queue, pages, now, stallNs, residentArea, 0, 0);
     queue.refill();
     if (timerOn && bufq.availableToHardware() < timerThreshold) timerAt = now + timerPeriodNs;
     peak = pages.resident;
@@ -253,7 +255,15 @@ class Simulation implements StackSink {
           clock.set(now);
           if (seq === warmup && start === null) {
             this.now = now;
-            start = takeSnapshot(queue, pages, now, stallNs, residentArea, misbehave ? misbehave.written : 0);
+            start = takeSnapshot(
+              queue,
+              pages,
+              now,
+              stallNs,
+              residentArea,
+              misbehave ? misbehave.written : 0,
+              napiBusyNs,
+            );
             peak = resident;
             warmupEndNs = now;
           }
@@ -306,7 +316,9 @@ class Simulation implements StackSink {
           const work = queue.poll(budget);
           if (!queue.hasCompletions()) holds.epoch++;
           if (timerOn && timerAt === INF && bufq.availableToHardware() < timerThreshold) timerAt = now + timerPeriodNs;
-          const cost = pollCostNs + work * packetCostNs;
+          // With a cost profile the poll takes the priced time of its work, refill included.
+          const cost = pollCostNs + work * packetCostNs + queue.lastPollNs;
+          napiBusyNs += cost;
           if (work >= budget) {
             // Budget exhausted: NAPI stays scheduled and polls again.
             napiAt = now + cost;
@@ -366,6 +378,7 @@ class Simulation implements StackSink {
       arrivedBytes,
       stallStartNs,
       stalled,
+      napiBusyNs,
     });
     this.options.inspect?.({
       releaseHeapCapacity: heap.capacity,

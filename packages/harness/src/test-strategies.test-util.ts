@@ -58,6 +58,7 @@ export function pagePerBuffer(options: PagePerBufferOptions = {}): RxStrategyFac
               allocFail++;
               break;
             }
+            env.dma.map(page);
             const id = free[--freeTop];
             pageOf[id] = page;
             outstanding++;
@@ -72,12 +73,16 @@ export function pagePerBuffer(options: PagePerBufferOptions = {}): RxStrategyFac
           pageOf[bufId] = NONE;
           free[freeTop++] = bufId;
           outstanding--;
+          env.dma.unmap(page);
           if (kind !== FRAGMENT) pages.put(page);
           return ACCEPTED;
         },
         teardown() {
           for (let id = 0; id < ids; id++) {
-            if (pageOf[id] !== NONE) pages.put(pageOf[id]);
+            if (pageOf[id] !== NONE) {
+              env.dma.unmap(pageOf[id]);
+              pages.put(pageOf[id]);
+            }
             pageOf[id] = NONE;
           }
         },
@@ -155,6 +160,8 @@ export function reuseFifo(options: ReuseFifoOptions = {}): RxStrategyFactory<Reu
                 break;
               }
               allocs++;
+              // Mapped once, kept mapped while the FIFO keeps the page.
+              env.dma.map(page);
             }
             const id = free[--freeTop];
             pageOf[id] = page;
@@ -175,10 +182,14 @@ export function reuseFifo(options: ReuseFifoOptions = {}): RxStrategyFactory<Reu
         },
         teardown() {
           for (let id = 0; id < ids; id++) {
-            if (pageOf[id] !== NONE) pages.put(pageOf[id]);
+            if (pageOf[id] !== NONE) {
+              env.dma.unmap(pageOf[id]);
+              pages.put(pageOf[id]);
+            }
             pageOf[id] = NONE;
           }
           while (count > 0) {
+            env.dma.unmap(fifo[head]);
             pages.put(fifo[head]);
             head = (head + 1) % fifo.length;
             count--;

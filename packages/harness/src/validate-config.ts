@@ -1,4 +1,14 @@
-import { DEFAULT_RX_QUEUE_CONFIG, type RxQueueConfig, resolveRxQueueConfig, SUPPORTED_PAGE_SIZES } from "@rxsim/core";
+import {
+  builtinCostProfileNames,
+  type CostProfile,
+  DEFAULT_COST_PROFILE,
+  DEFAULT_RX_QUEUE_CONFIG,
+  getBuiltinCostProfile,
+  parseCostProfile,
+  type RxQueueConfig,
+  resolveRxQueueConfig,
+  SUPPORTED_PAGE_SIZES,
+} from "@rxsim/core";
 import { arr, asObject, bool, checkKeys, checkNumber, join, num, oneOf, type Rec, show, str } from "./config-checks.js";
 import { ConfigError } from "./config-error.js";
 import {
@@ -46,6 +56,7 @@ const TOP_KEYS = [
   "stack",
   "driver",
   "memory",
+  "costProfile",
   "checker",
   "timeSeriesIntervalNs",
   "timeSeriesMaxPoints",
@@ -87,6 +98,7 @@ export function validateScenarioConfig(value: unknown): ScenarioConfig {
     stack: validateStack(o.stack === undefined ? {} : asObject(o.stack, "stack")),
     driver: validateDriver(o.driver === undefined ? {} : asObject(o.driver, "driver")),
     memory: validateMemory(o.memory === undefined ? {} : asObject(o.memory, "memory")),
+    costProfile: validateCostProfile(o.costProfile),
     checker: bool(o, "checker", "", DEFAULT_TOP_LEVEL.checker),
     timeSeriesIntervalNs: num(o, "timeSeriesIntervalNs", "", DEFAULT_TOP_LEVEL.timeSeriesIntervalNs, {
       min: 0,
@@ -94,6 +106,27 @@ export function validateScenarioConfig(value: unknown): ScenarioConfig {
     }),
     timeSeriesMaxPoints: maxPoints,
   };
+}
+
+/** A built-in profile's name, or `{ name?, base?, costs }` (core's `parseCostProfile`). */
+export function validateCostProfile(value: unknown): CostProfile {
+  const v = value === undefined ? DEFAULT_COST_PROFILE : value;
+  if (typeof v === "string") {
+    const builtin = getBuiltinCostProfile(v);
+    if (builtin === undefined) {
+      throw new ConfigError(
+        "costProfile",
+        `unknown profile ${show(v)} (built-in: ${builtinCostProfileNames().join(", ")}; or an object { name, base, costs })`,
+      );
+    }
+    return { name: builtin.name, costs: { ...builtin.costs } };
+  }
+  try {
+    const p = parseCostProfile(v);
+    return { name: p.name, costs: { ...p.costs } };
+  } catch (e) {
+    throw new ConfigError("costProfile", (e as Error).message.replace(/^cost profile: /, ""));
+  }
 }
 
 function validateQueue(o: Rec): RxQueueConfig {

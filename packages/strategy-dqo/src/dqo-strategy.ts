@@ -142,6 +142,8 @@ export class DqoStrategy implements RxStrategy {
     // gve_alloc_queue_page_list at ring setup: the whole pool, before any post.
     if (env.log !== null) logQplPool(env.log, g.qplPages);
     this.qpl = new QplPool(env.pages, g.qplPages);
+    // gve_alloc_queue_page_list maps every page as it registers it (gve_alloc_page): once, for the ring's life.
+    for (const page of this.qpl.pages) env.dma.map(page);
     this.copier = new CopyOnDemand(env, this.states);
     this.pagesAllocated = g.qplPages;
     // gve_rx_should_trigger_copy_ondemand: used_buf_states_cnt >= num_buf_states - threshold.
@@ -205,6 +207,8 @@ export class DqoStrategy implements RxStrategy {
       if (log !== null) logReject(log, bufId, "not-allocated");
       return CompletionResult.Rejected;
     }
+    // gve_rx_dqo syncs the received bytes for the CPU after the rx_error check, before copybreak.
+    if (kind !== CompletionKind.Error) this.env.dma.syncForCpu(s.page[bufId]);
     if (kind === CompletionKind.Fragment) {
       // QPL, used list near the pool size (gve_rx_should_trigger_copy_ondemand): copy instead.
       if (this.usedCount >= this.ondemandFloor) return (this.copier as CopyOnDemand).copy(bufId, bytes, this.usedCount);
@@ -235,7 +239,11 @@ export class DqoStrategy implements RxStrategy {
       if (qpl === null) this.freePage(id, "teardown");
       else this.unassignQplPage(id);
     }
-    if (qpl !== null) this.pagesFreed += qpl.release(this.pages, this.env.log);
+    if (qpl !== null) {
+      // gve_free_queue_page_list unmaps each registered page before dropping the QPL's reference.
+      for (const p of qpl.pages) this.env.dma.unmap(p);
+      this.pagesFreed += qpl.release(this.pages, this.env.log);
+    }
   }
 
   /** The counters in {@link DqoStats}. */
@@ -327,6 +335,8 @@ export class DqoStrategy implements RxStrategy {
       page = this.pages.alloc();
       if (page === NO_PAGE) return false;
       this.pagesAllocated++;
+      // gve_alloc_page: dma_map_page right after alloc_page.
+      this.env.dma.map(page);
     } else {
       page = this.qpl.take();
     }
@@ -405,6 +415,8 @@ export class DqoStrategy implements RxStrategy {
     const log = this.env.log;
     if (log !== null) logFreePage(log, page, id, reason);
     if (this.useBias) this.pages.sub(page, s.pagecntBias[id] - 1);
+    // gve_free_page: dma_unmap_page, then put_page (the stack may still hold the page; it is unmapped all the same).
+    this.env.dma.unmap(page);
     this.pages.put(page);
     s.page[id] = NONE;
     this.pagesFreed++;

@@ -1,4 +1,4 @@
-import { resolveRxQueueConfig } from "@rxsim/core";
+import { RX_STRATEGY_CONTRACT_VERSION, resolveRxQueueConfig } from "@rxsim/core";
 import { createScriptedQueue } from "@rxsim/core/testing";
 import { describe, expect, it } from "vitest";
 import { createDqoStrategy, type DqoStrategy } from "./dqo-strategy.js";
@@ -17,7 +17,7 @@ describe("dqo options", () => {
     });
     const f = createDqoStrategy();
     expect(f.name).toBe("dqo");
-    expect(f.contractVersion).toBe(1);
+    expect(f.contractVersion).toBe(RX_STRATEGY_CONTRACT_VERSION);
     expect(f.options).toEqual(resolveDqoOptions());
     expect(Object.isFrozen(f.options)).toBe(true);
     const sq = createScriptedQueue({ factory: f, config: { bufferSize: 4096, copybreak: 100 } });

@@ -143,5 +143,6 @@ describe("dqo-qpl under random traffic (fast-check)", () => {
       ),
       { numRuns: 60, seed: 20261125 },
     );
-  });
+    // Long op sequences: give a loaded machine time.
+  }, 60_000);
 });

@@ -3,7 +3,9 @@ import {
   CompletionResult,
   createManualClock,
   createPageTable,
+  createPoolWork,
   createRng,
+  DmaTable,
   type RxStrategyEnv,
   resolveRxQueueConfig,
 } from "@rxsim/core";
@@ -174,6 +176,8 @@ describe("QPL mode: the fixed pool", () => {
       pages,
       post: () => {},
       redirect: { page: -1, offset: 0 },
+      dma: new DmaTable(),
+      work: createPoolWork(),
       rng: createRng(1, "strategy"),
       clock: createManualClock(),
       log: null,

@@ -70,6 +70,11 @@ class FifoCacheStrategy implements RxStrategy {
           break;
         }
         this.pagesAllocated++;
+        // `mlx5e_page_alloc_mapped`: map the new page; the cache keeps pages mapped.
+        env.dma.map(page);
+      } else {
+        // `mlx5e_rx_cache_get` hands a cached page back to the device with a sync for the device.
+        env.dma.syncForDevice(page);
       }
       // One page per buffer: the offset is always 0.
       const id = ids.take(page, 0);
@@ -88,6 +93,8 @@ class FifoCacheStrategy implements RxStrategy {
   complete(bufId: number, kind: CompletionKind, _bytes: number): CompletionResult {
     const page = this.ids.reclaim(bufId);
     if (page === NO_PAGE) return CompletionResult.Rejected;
+    // The received bytes are synced for the CPU before the skb is built.
+    this.env.dma.syncForCpu(page);
     if (kind === CompletionKind.Fragment) this.env.pages.get(page);
     this.release(page);
     return CompletionResult.Accepted;
@@ -100,6 +107,7 @@ class FifoCacheStrategy implements RxStrategy {
       return;
     }
     if (this.env.log !== null) this.env.log.line(`D cache full ${page}`);
+    this.env.dma.unmap(page);
     this.env.pages.put(page);
   }
 
@@ -110,8 +118,11 @@ class FifoCacheStrategy implements RxStrategy {
    */
   teardown(): void {
     this.ids.releaseAll((_id, page) => this.release(page));
-    const pages = this.env.pages;
-    for (let page = this.cache.shift(); page !== NO_PAGE; page = this.cache.shift()) pages.put(page);
+    const { pages, dma } = this.env;
+    for (let page = this.cache.shift(); page !== NO_PAGE; page = this.cache.shift()) {
+      dma.unmap(page);
+      pages.put(page);
+    }
   }
 
   stats(): Readonly<Record<string, number>> {

@@ -63,6 +63,9 @@ class NaiveStrategy implements RxStrategy {
   private carvePage = NONE;
   private carveNext = 0;
 
+  // Pieces of each mapped page the device may still write (posted, or not yet carved).
+  private readonly piecesMapped = new PieceCounts();
+
   private rxBufAllocFail = 0;
   private pagesAllocated = 0;
   private buffersPosted = 0;
@@ -92,8 +95,12 @@ class NaiveStrategy implements RxStrategy {
           break;
         }
         this.pagesAllocated++;
+        // A page-per-buffer driver maps each page as it allocates it (e1000e's
+        // `dma_map_page` in its alloc routine) and unmaps it once the device is done.
+        env.dma.map(page);
         // One reference per piece, taken once (a single atomic add).
         if (this.piecesPerPage > 1) pages.add(page, this.piecesPerPage - 1);
+        this.piecesMapped.set(page, this.piecesPerPage);
         this.carvePage = page;
         this.carveNext = 0;
       }
@@ -112,6 +119,9 @@ class NaiveStrategy implements RxStrategy {
   complete(bufId: number, kind: CompletionKind, _bytes: number): CompletionResult {
     const page = this.ids.reclaim(bufId);
     if (page === NO_PAGE) return CompletionResult.Rejected;
+    // The device is done with this piece: once it is done with every piece, unmap
+    // (before the stack or the put below can free the page). Unmap implies the CPU sync.
+    this.pieceDone(page);
     if (kind !== CompletionKind.Fragment) {
       // Nothing went up with a page reference: drop the buffer's own.
       this.buffersDropped++;
@@ -123,12 +133,21 @@ class NaiveStrategy implements RxStrategy {
 
   teardown(): void {
     const pages = this.env.pages;
-    this.ids.releaseAll((_id, page) => pages.put(page));
+    this.ids.releaseAll((_id, page) => {
+      this.pieceDone(page);
+      pages.put(page);
+    });
     if (this.carvePage !== NONE) {
-      // Pieces never posted still hold their references.
-      pages.sub(this.carvePage, this.piecesPerPage - this.carveNext);
+      // Pieces never posted still hold their references and their share of the mapping.
+      const left = this.piecesPerPage - this.carveNext;
+      if (this.piecesMapped.sub(this.carvePage, left) === 0) this.env.dma.unmap(this.carvePage);
+      pages.sub(this.carvePage, left);
       this.carvePage = NONE;
     }
+  }
+
+  private pieceDone(page: number): void {
+    if (this.piecesMapped.sub(page, 1) === 0) this.env.dma.unmap(page);
   }
 
   stats(): Readonly<Record<string, number>> {
@@ -139,5 +158,27 @@ class NaiveStrategy implements RxStrategy {
       buffers_dropped: this.buffersDropped,
       invalid_buf_id: this.ids.rejected,
     };
+  }
+}
+
+/** A count per page id in a growable typed array (no object per page). */
+class PieceCounts {
+  private n = new Int32Array(1024);
+
+  set(page: number, count: number): void {
+    if (page >= this.n.length) {
+      let cap = this.n.length;
+      while (cap <= page) cap *= 2;
+      const b = new Int32Array(cap);
+      b.set(this.n);
+      this.n = b;
+    }
+    this.n[page] = count;
+  }
+
+  /** Subtract `k` and return what is left. */
+  sub(page: number, k: number): number {
+    this.n[page] -= k;
+    return this.n[page];
   }
 }

@@ -77,6 +77,8 @@ class OracleStrategy implements RxStrategy {
           break;
         }
         this.pagesAllocated++;
+        // Mapped once, for as long as the oracle holds the page.
+        env.dma.map(page);
         map.addPage(page);
         piece = map.take();
       }
@@ -115,8 +117,9 @@ class OracleStrategy implements RxStrategy {
 
   /** Drop the one reference the oracle keeps on each page; pages the stack still holds free on release. */
   teardown(): void {
-    const pages = this.env.pages;
+    const { pages, dma } = this.env;
     for (const page of this.map.heldPages()) {
+      dma.unmap(page);
       pages.put(page);
       this.pagesFreed++;
     }

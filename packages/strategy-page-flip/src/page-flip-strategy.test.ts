@@ -4,8 +4,10 @@ import {
   CompletionResult,
   createManualClock,
   createPageTable,
+  createPoolWork,
   createRng,
   DEFAULT_RX_QUEUE_CONFIG,
+  DmaTable,
   InvariantChecker,
   type RxQueueConfig,
   type RxStrategyEnv,
@@ -38,14 +40,18 @@ function hand(pageSize: number, bufferSize: number, options: PageFlipOptions = {
   const pages = createPageTable({ pageSize });
   const checker = new InvariantChecker({ pageSize, throwOnViolation: true });
   pages.setObserver(checker);
+  const dma = new DmaTable();
+  dma.setObserver(checker);
   let last = { id: -1, page: -1, offset: -1 };
   const env: RxStrategyEnv = {
     config,
     pages,
     post(id, page, offset, len) {
-      checker.posted(id, page, offset, len, pages.isAllocated(page));
+      checker.posted(id, page, offset, len, pages.isAllocated(page), dma.isMapped(page));
       last = { id, page, offset };
     },
+    dma,
+    work: createPoolWork(),
     redirect: { page: -1, offset: 0 },
     rng: createRng(1, "strategy"),
     clock: createManualClock(),

@@ -109,6 +109,8 @@ class PageFlipStrategy implements RxStrategy {
           this.rxBufAllocFail++;
           break;
         }
+        // `ixgbe_alloc_mapped_page`: map the page once; it stays mapped while the slot keeps it.
+        env.dma.map(page);
         // One atomic stocks the references every later fragment spends with a plain decrement.
         env.pages.add(page, USHRT_MAX - 1);
         bias = USHRT_MAX;
@@ -123,6 +125,8 @@ class PageFlipStrategy implements RxStrategy {
       this.reusable[id] = reusable;
       const len = this.g.bufferSize;
       if (env.log) env.log.line(`D post ${id} page=${page} off=${offset} len=${len} ${fresh ? "new" : "reuse"}`);
+      // `ixgbe_alloc_rx_buffers` syncs every buffer it posts for the device (the map skipped the CPU sync).
+      env.dma.syncForDevice(page);
       env.post(id, page, offset, len);
       posted++;
     }
@@ -136,6 +140,8 @@ class PageFlipStrategy implements RxStrategy {
     let offset = ids.offset(bufId);
     let bias = this.bias[bufId];
     const reusable = this.reusable[bufId];
+    // `ixgbe_get_rx_buffer` syncs the received bytes for the CPU, whatever happens next.
+    this.env.dma.syncForCpu(page);
 
     let verdict: ReuseVerdict;
     // The drivers build an skb for an errored packet too (copying it whole only when it is short),
@@ -174,6 +180,8 @@ class PageFlipStrategy implements RxStrategy {
       if (verdict === ReuseVerdict.Waive) this.waive++;
       else this.busy++; // i40e counts the large-page end as `page_busy_count` too.
       if (log) log.line(`D drain ${bufId} page=${page} bias=${bias} ${VERDICT_NAMES[verdict]}`);
+      // `ixgbe_put_rx_buffer`: unmap, then drain.
+      this.env.dma.unmap(page);
       this.env.pages.sub(page, bias);
     }
     if (errorFrag) {
@@ -186,11 +194,15 @@ class PageFlipStrategy implements RxStrategy {
 
   /** `ixgbe_clean_rx_ring`: drain every page still owned by a slot, posted or waiting to be posted. */
   teardown(): void {
-    const pages = this.env.pages;
+    const { pages, dma } = this.env;
     const bias = this.bias;
-    this.ids.releaseAll((id, page) => pages.sub(page, bias[id]));
+    this.ids.releaseAll((id, page) => {
+      dma.unmap(page);
+      pages.sub(page, bias[id]);
+    });
     const ring = this.ring;
     while (ring.length > 0) {
+      dma.unmap(ring.page[ring.head]);
       pages.sub(ring.page[ring.head], ring.bias[ring.head]);
       ring.shift();
     }

@@ -63,6 +63,8 @@ class PagePoolStrategy implements RxStrategy {
         bulkAlloc: o.bulkAlloc,
       },
       env.log,
+      env.dma,
+      env.work,
     );
     // Raw addressing: num_buf_states equals the buffer queue's slots.
     this.ids = new BufferIdTable(env.config.bufqSlots, "lifo");
@@ -99,6 +101,8 @@ class PagePoolStrategy implements RxStrategy {
   complete(bufId: number, kind: CompletionKind, _bytes: number): CompletionResult {
     const page = this.ids.reclaim(bufId);
     if (page === NO_PAGE) return CompletionResult.Rejected;
+    // gve_dma_sync → page_pool_dma_sync_netmem_for_cpu, after the rx_error check.
+    if (kind !== CompletionKind.Error) this.env.dma.syncForCpu(page);
     if (kind !== CompletionKind.Fragment) {
       // gve passes allow_direct = true: NAPI owns the pool here, whatever context the page table reports.
       this.directPut = true;

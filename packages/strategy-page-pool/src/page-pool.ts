@@ -1,4 +1,4 @@
-import { type DecisionLogSink, NO_PAGE, type PageTable } from "@rxsim/core";
+import { type DecisionLogSink, type DmaApi, NO_PAGE, type PageTable, type PoolWork } from "@rxsim/core";
 import { PtrRing } from "./ptr-ring.js";
 
 /**
@@ -93,6 +93,10 @@ export class PagePool {
   private readonly pages: PageTable;
   private readonly cfg: PagePoolConfig;
   private readonly log: DecisionLogSink | null;
+  /** PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV (gve sets both), or null for a pool that maps nothing. */
+  private readonly dma: DmaApi | null;
+  /** Cache, ring and bulk operations, for the cost model (or null). */
+  private readonly work: PoolWork | null;
   private readonly cache: Int32Array;
   private cacheCount = 0;
   private readonly ring: PtrRing;
@@ -111,8 +115,16 @@ export class PagePool {
    * @param cfg - sizes (validated by the caller; see `resolvePagePoolOptions`).
    * @param log - decision-log sink for `D pp …` lines, or null.
    */
-  constructor(pages: PageTable, cfg: PagePoolConfig, log: DecisionLogSink | null = null) {
+  constructor(
+    pages: PageTable,
+    cfg: PagePoolConfig,
+    log: DecisionLogSink | null = null,
+    dma: DmaApi | null = null,
+    work: PoolWork | null = null,
+  ) {
     this.pages = pages;
+    this.dma = dma;
+    this.work = work;
     this.cfg = cfg;
     this.log = log;
     this.cache = new Int32Array(cfg.cacheSize);
@@ -181,9 +193,12 @@ export class PagePool {
       }
       page = this.drain(page);
       if (page !== NONE) {
+        // Reused at once: page_pool syncs it for the device as for any recycle.
+        if (this.dma !== null) this.dma.syncForDevice(page);
         // 6.x counts a drained page reused in place as a cached recycle and a fast allocation.
         this.recycleCached++;
         this.allocFast++;
+        if (this.work !== null) this.work.poolFastAllocs++;
         return this.fragReset(page, stride);
       }
     }
@@ -226,13 +241,17 @@ export class PagePool {
    * @returns the page, or `NO_PAGE`.
    */
   allocPages(): number {
+    // Every page handed out pays the cache's bookkeeping (bench_page_pool's fast path).
+    if (this.work !== null) this.work.poolFastAllocs++;
     if (this.cacheCount > 0) {
       this.allocFast++;
       return this.cache[--this.cacheCount];
     }
     const page = this.refillFromRing();
     if (page !== NONE) return page;
-    return this.allocBulk();
+    const bulk = this.allocBulk();
+    if (bulk === NONE && this.work !== null) this.work.poolFastAllocs--;
+    return bulk;
   }
 
   /** `page_pool_refill_alloc_cache`: move up to `refillBatch` pages from the ring into the (empty) cache. */
@@ -243,11 +262,13 @@ export class PagePool {
       return NONE;
     }
     const batch = this.cfg.refillBatch;
+    const before = this.cacheCount;
     while (this.cacheCount < batch) {
       const page = ring.consume();
       if (page === NONE) break;
       this.cache[this.cacheCount++] = page;
     }
+    if (this.work !== null) this.work.poolRingRefills += this.cacheCount - before;
     this.allocRefill++;
     const page = this.cache[--this.cacheCount];
     if (this.log !== null) this.log.line(`D pp refill ${this.cacheCount + 1} page=${page}`);
@@ -266,10 +287,13 @@ export class PagePool {
     while (got < bulk) {
       const page = pages.alloc();
       if (page === NONE) break;
+      // page_pool_dma_map: a page is mapped once, as it enters the pool.
+      if (this.dma !== null) this.dma.map(page);
       this.cache[this.cacheCount++] = page;
       got++;
     }
     this.holdCnt += got;
+    if (this.work !== null) this.work.bulkAllocs += got;
     if (this.log !== null) this.log.line(`D pp bulk ${got}/${bulk}`);
     if (got === 0) return NONE;
     this.allocSlow++;
@@ -293,9 +317,12 @@ export class PagePool {
       this.drainedIdle = true;
       return;
     }
+    const dma = this.dma;
     // page_pool_napi_local is false once pool->p.napi is cleared, whatever the caller's context.
     if (allowDirect && !this.directDisabled) {
       if (this.cacheCount < this.cache.length) {
+        // __page_pool_put_page: PP_FLAG_DMA_SYNC_DEV syncs a recycled page for the device.
+        if (dma !== null) dma.syncForDevice(page);
         this.cache[this.cacheCount++] = page;
         this.recycleCached++;
         if (this.log !== null) this.log.line(`D pp recycle ${page} cached`);
@@ -303,7 +330,10 @@ export class PagePool {
       }
       this.recycleCacheFull++;
     }
+    // The sync for the device comes before the ring is tried (a full ring then frees the page).
+    if (dma !== null) dma.syncForDevice(page);
     if (this.ring.produce(page)) {
+      if (this.work !== null) this.work.poolRingRecycles++;
       this.recycleRing++;
       if (this.log !== null) this.log.line(`D pp recycle ${page} ring`);
       return;
@@ -316,6 +346,8 @@ export class PagePool {
   /** `page_pool_return_netmem`: unmap, count the release, drop the pool's reference (the page frees). */
   private returnPage(page: number): void {
     this.releaseCnt++;
+    // The page leaves the pool: unmapped before its last reference goes.
+    if (this.dma !== null) this.dma.unmap(page);
     this.pages.put(page);
   }
 

@@ -2,6 +2,7 @@ import { loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { RxStrategyFactory } from "@rxsim/core";
 import Table from "cli-table3";
+import { resolveCostProfile } from "../cost-profile-input.js";
 import { CliError } from "../errors.js";
 import { loadStrategies } from "../load-strategies.js";
 import { machineInfo } from "../machine.js";
@@ -18,6 +19,7 @@ export interface PerfFlags {
   runs: string;
   isolate: string;
   json?: string;
+  costProfile?: string;
 }
 
 /** Slowest, middle and fastest of the timed runs, in packets per second. */
@@ -99,6 +101,7 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
     throw new CliError(`--isolate ${flags.isolate}: must be worker or none`);
   }
   if (flags.json) assertWritable("--json", flags.json);
+  const costProfile = flags.costProfile === undefined ? null : resolveCostProfile(flags.costProfile);
 
   const plan: Planned[] = [];
   for (const checker of [false, true]) {
@@ -115,7 +118,7 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
   const loadBefore = loadavg();
   const results: PerfResult[] = [];
   for (const p of plan) {
-    const task: PerfTask = { measure: p.measure, checker: p.checker, packets: p.packets, runs: p.runs };
+    const task: PerfTask = { measure: p.measure, checker: p.checker, packets: p.packets, runs: p.runs, costProfile };
     const sample =
       flags.isolate === "worker"
         ? await inWorker({ ...task, strategies: flags.strategies, index: p.index, cwd: process.cwd() })
@@ -154,7 +157,7 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
   }
   const load = `load average ${loadBefore[0].toFixed(1)} before, ${loadAfter[0].toFixed(1)} after`;
   process.stdout.write(
-    `rxsim perf on scenario default — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${date}\n` +
+    `rxsim perf on scenario default, cost profile ${costProfile?.name ?? "none"} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${date}\n` +
       `${runs} timed runs per row after a warm-up; isolation: ${flags.isolate === "worker" ? "a fresh worker thread per row" : "none (one process)"}; ${load}\n` +
       `${table.toString()}\n`,
   );
@@ -164,6 +167,7 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
       kind: "perf",
       version: 2,
       scenario: "default",
+      costProfile: costProfile?.name ?? "none",
       date,
       machine,
       runs,

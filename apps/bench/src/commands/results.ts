@@ -1,4 +1,5 @@
 import { applySetOverrides, getScenario, listScenarios, runComparison, type StrategyResult } from "@rxsim/harness";
+import { resolveCostProfile } from "../cost-profile-input.js";
 import { CliError } from "../errors.js";
 import { writeFileAtomic } from "../jsonl-store.js";
 import { loadStrategies } from "../load-strategies.js";
@@ -11,6 +12,7 @@ export interface ResultsFlags {
   out: string;
   packets?: string;
   strategies?: string;
+  costProfile?: string;
 }
 
 const MIB = 1024 * 1024;
@@ -33,13 +35,17 @@ function scenarioSection(
   results: readonly StrategyResult[],
   oracle: StrategyResult | undefined,
 ): string {
+  // With a cost profile (the scenario's or --cost-profile), the CPU each packet took.
+  const priced = results.some((r) => r.metrics.napiBusyNs > 0);
   const lines = [
     `## ${name}`,
     "",
     description,
     "",
-    "| strategy | page allocs / 1,000 pkts | vs oracle | atomics / pkt | peak resident MiB | vs oracle | dropped (no buffer) | other drops | violations |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| strategy | page allocs / 1,000 pkts | vs oracle | atomics / pkt | peak resident MiB | vs oracle | dropped (no buffer) | other drops | violations |${
+      priced ? " CPU ns / pkt | NAPI busy |" : ""
+    }`,
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${priced ? " ---: | ---: |" : ""}`,
   ];
   for (const r of results) {
     const m = r.metrics;
@@ -51,7 +57,9 @@ function scenarioSection(
         o ? distance(m.peakResidentBytes, o.peakResidentBytes, 0) : "–"
       } | ${m.packetsDropped.toLocaleString("en-US")} | ${(
         m.packetsDroppedRxError + m.packetsDroppedSkbAlloc
-      ).toLocaleString("en-US")} | ${m.violations} |`,
+      ).toLocaleString("en-US")} | ${m.violations} |${
+        priced ? ` ${fmt(m.cpuNsPerPacket, 1)} | ${(m.napiUtilisation * 100).toFixed(1)}% |` : ""
+      }`,
     );
   }
   return `${lines.join("\n")}\n`;
@@ -71,9 +79,10 @@ export async function resultsCommand(flags: ResultsFlags): Promise<number> {
     throw new CliError(`--packets ${packets}: must be an integer ≥ 1000`);
   }
   const machine = machineInfo();
+  const costProfile = flags.costProfile === undefined ? null : resolveCostProfile(flags.costProfile);
   const command = `pnpm rxsim results --out ${flags.out}${flags.packets ? ` --packets ${packets}` : ""}${
-    flags.strategies ? ` --strategies ${flags.strategies}` : ""
-  }`;
+    flags.costProfile ? ` --cost-profile ${flags.costProfile}` : ""
+  }${flags.strategies ? ` --strategies ${flags.strategies}` : ""}`;
   const header = [
     "# rxsim results: every strategy on every catalog scenario",
     "",
@@ -92,7 +101,8 @@ export async function resultsCommand(flags: ResultsFlags): Promise<number> {
     const n = packets ? Number(packets) : scenario.packets;
     const sets = [`packets=${n}`, "checker=true"];
     if (scenario.warmupPackets >= n) sets.push(`warmupPackets=${Math.floor(n / 10)}`);
-    const config = applySetOverrides(scenario, sets);
+    let config = applySetOverrides(scenario, sets);
+    if (costProfile !== null) config = { ...config, costProfile };
     const result = runComparison(config, factories);
     const oracle = result.results.find((r) => r.strategy === "oracle");
     sections.push(scenarioSection(s.name, s.description, result.results, oracle));

@@ -6,6 +6,7 @@
 import {
   type CompletionKind,
   CompletionResult,
+  type DmaApi,
   type PageTable,
   type RxStrategy,
   type RxStrategyEnv,
@@ -139,6 +140,75 @@ function narrowBufIdField(): RxStrategyFactory {
   };
 }
 
+/** `env.dma` with some calls turned into no-ops. */
+function dmaWithout(dma: DmaApi, skip: "map" | "unmap"): DmaApi {
+  return {
+    map: (page) => (skip === "map" ? undefined : dma.map(page)),
+    unmap: (page) => (skip === "unmap" ? undefined : dma.unmap(page)),
+    syncForCpu: (page) => dma.syncForCpu(page),
+    syncForDevice: (page) => dma.syncForDevice(page),
+    isMapped: (page) => dma.isMapped(page),
+  };
+}
+
+/** A strategy that forwards every call to `inner` except those in `over`. */
+function delegate(inner: RxStrategy, name: string, over: Partial<RxStrategy>): RxStrategy {
+  return {
+    contractVersion: inner.contractVersion,
+    name,
+    copybreak: inner.copybreak,
+    refill: (max) => inner.refill(max),
+    complete: (bufId, kind, bytes) => inner.complete(bufId, kind, bytes),
+    teardown: () => inner.teardown(),
+    stats: () => inner.stats(),
+    ...over,
+  };
+}
+
+/**
+ * Naive with split pages that unmaps a page as soon as one of its pieces
+ * completes, as a page-per-buffer driver does: the other piece is still posted.
+ */
+function unmapsAtFirstPiece(): RxStrategyFactory {
+  const naive = createNaiveStrategy({ splitPages: true });
+  const name = "mutant-unmaps-posted-page";
+  return {
+    ...naive,
+    name,
+    create(env) {
+      const pageOf = new Map<number, number>();
+      const early = new Set<number>();
+      const inner = naive.create({
+        ...env,
+        post: (bufId, page, offset, len) => {
+          pageOf.set(bufId, page);
+          env.post(bufId, page, offset, len);
+        },
+        // The page's own unmap comes later; it was done early.
+        dma: { ...dmaWithout(env.dma, "unmap"), unmap: (page) => void (early.delete(page) || env.dma.unmap(page)) },
+      });
+      return delegate(inner, name, {
+        complete(bufId, kind, bytes) {
+          const page = pageOf.get(bufId) ?? -1;
+          const result = inner.complete(bufId, kind, bytes);
+          if (result !== CompletionResult.Rejected && page >= 0 && !early.has(page) && env.dma.isMapped(page)) {
+            env.dma.unmap(page);
+            early.add(page);
+          }
+          return result;
+        },
+      });
+    },
+  };
+}
+
+/** Naive whose teardown frees nothing: posted buffers keep their pages and their mappings. */
+function tearsDownNothing(): RxStrategyFactory {
+  const naive = createNaiveStrategy();
+  const name = "mutant-keeps-mappings";
+  return { ...naive, name, create: (env) => delegate(naive.create(env), name, { teardown: () => {} }) };
+}
+
 /** The mutants the checker and the conformance suite must both flag. */
 export const MUTANTS: readonly Mutant[] = [
   {
@@ -217,13 +287,74 @@ export const MUTANTS: readonly Mutant[] = [
       ),
     base: () => createDqoStrategy(),
     geometry: G_2K,
-    // Prompt release hides it until teardown returns the bias: one reference more than the page had.
+    // Prompt release hides it until teardown returns the bias: one reference more than the page had,
+    // so gve_free_page_dqo's page_ref_sub frees the page before its dma_unmap_page (the put then underflows).
     provoke: (sq) => {
       bursts(sq, 3, true);
       sq.finish();
     },
-    kind: ViolationKind.RefUnderflow,
-    message: /^page \d+ reference count fell to -1: a reference was dropped that nobody held$/,
+    kind: ViolationKind.FreedWhileMapped,
+    message:
+      /^page \d+ freed while still DMA-mapped: the device could write into memory the allocator hands out again$/,
+  },
+  {
+    name: "mutant-posts-unmapped",
+    bug: "dqo that never maps its pages (gve_alloc_page without dma_map_page)",
+    make: () =>
+      dqoMutant(
+        "mutant-posts-unmapped",
+        (env, n) => new DqoStrategy({ ...env, dma: dmaWithout(env.dma, "map") }, resolveDqoOptions(), n),
+      ),
+    base: () => createDqoStrategy(),
+    geometry: G_2K,
+    // The first refill posts unmapped pages.
+    provoke: () => {},
+    kind: ViolationKind.PostedUnmapped,
+    message: /^buf_id \d+ posts page \d+, which is not DMA-mapped: the device's write would fault in the IOMMU$/,
+  },
+  {
+    name: "mutant-unmaps-posted-page",
+    bug: "naive with split pages unmapping a page when its first piece completes",
+    make: unmapsAtFirstPiece,
+    base: () => createNaiveStrategy({ splitPages: true }),
+    geometry: G_2K,
+    provoke: (sq) => {
+      sq.receive(1500);
+      sq.drain();
+    },
+    kind: ViolationKind.UnmappedWhilePosted,
+    message:
+      /^page \d+ unmapped while posted to the device as buf_id \d+ bytes \[2048, 4096\): the device's write would fault in the IOMMU$/,
+  },
+  {
+    name: "mutant-frees-mapped-page",
+    bug: "dqo whose gve_free_page_dqo forgets dma_unmap_page",
+    make: () =>
+      dqoMutant(
+        "mutant-frees-mapped-page",
+        (env, n) => new DqoStrategy({ ...env, dma: dmaWithout(env.dma, "unmap") }, resolveDqoOptions(), n),
+      ),
+    base: () => createDqoStrategy(),
+    geometry: G_2K,
+    provoke: (sq) => {
+      bursts(sq, 2, true);
+      sq.finish();
+    },
+    kind: ViolationKind.FreedWhileMapped,
+    message:
+      /^page \d+ freed while still DMA-mapped: the device could write into memory the allocator hands out again$/,
+  },
+  {
+    name: "mutant-keeps-mappings",
+    bug: "naive whose teardown frees (and unmaps) nothing",
+    make: tearsDownNothing,
+    base: () => createNaiveStrategy(),
+    geometry: G_2K,
+    provoke: (sq) => {
+      sq.finish();
+    },
+    kind: ViolationKind.MappingLeak,
+    message: /^mapping leak: 255 page\(s\) still DMA-mapped after teardown with every skb released \(pages 0, 1, 2, /,
   },
 ];
 
@@ -232,4 +363,5 @@ export const CONTROLS: readonly Pick<Mutant, "name" | "make" | "geometry">[] = [
   { name: "control-dqo-2k", make: () => createDqoStrategy(), geometry: G_2K },
   { name: "control-dqo-4k", make: () => createDqoStrategy(), geometry: G_4K },
   { name: "control-naive-2k", make: () => createNaiveStrategy(), geometry: G_2K },
+  { name: "control-naive-split-2k", make: () => createNaiveStrategy({ splitPages: true }), geometry: G_2K },
 ];

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { RxStrategyFactory } from "../strategy.js";
+import { RX_STRATEGY_CONTRACT_VERSION, type RxStrategyFactory } from "../strategy.js";
 import { createScriptedQueue, type ScriptedQueue, type ScriptedQueueOptions } from "./scripted-queue.js";
 
 /** A page size and buffer size pair the suite runs a strategy on. */
@@ -79,10 +79,10 @@ export function describeStrategyConformance(name: string, make: MakeFactory, opt
   describe(`${name}: rxsim strategy conformance`, () => {
     it("implements the contract", () => {
       const f = make(geometries[0]);
-      expect(f.contractVersion).toBe(1);
+      expect(f.contractVersion).toBe(RX_STRATEGY_CONTRACT_VERSION);
       expect(typeof f.name).toBe("string");
       const sq = open(make, geometries[0]);
-      expect(sq.queue.strategy.contractVersion).toBe(1);
+      expect(sq.queue.strategy.contractVersion).toBe(RX_STRATEGY_CONTRACT_VERSION);
       expect(sq.queue.bufq.outstanding(), "the initial refill posted nothing").toBeGreaterThan(0);
       expect(typeof sq.queue.strategy.stats()).toBe("object");
       finishClean(sq);

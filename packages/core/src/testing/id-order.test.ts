@@ -22,6 +22,7 @@ function pagePerBuffer(order: BufferIdOrder): RxStrategyFactory {
           for (; n < max && ids.free > 0; n++) {
             const page = env.pages.alloc();
             if (page === NO_PAGE) break;
+            env.dma.map(page);
             env.post(ids.take(page, 0), page, 0, env.config.bufferSize);
           }
           return n;
@@ -29,10 +30,15 @@ function pagePerBuffer(order: BufferIdOrder): RxStrategyFactory {
         complete(bufId, kind) {
           const page = ids.reclaim(bufId);
           if (page === NO_PAGE) return CompletionResult.Rejected;
+          env.dma.unmap(page);
           if (kind !== CompletionKind.Fragment) env.pages.put(page);
           return CompletionResult.Accepted;
         },
-        teardown: () => ids.releaseAll((_id, page) => env.pages.put(page)),
+        teardown: () =>
+          ids.releaseAll((_id, page) => {
+            env.dma.unmap(page);
+            env.pages.put(page);
+          }),
         stats: () => ({ invalid_buf_id: ids.rejected }),
       };
     },

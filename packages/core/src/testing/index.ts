@@ -8,6 +8,7 @@ export {
   DEFAULT_GEOMETRIES,
   describeStrategyConformance,
 } from "./conformance.js";
+export { costCounts } from "./cost-counts.js";
 export { idsPostedAfterTwoCompletions } from "./id-order.js";
 export { type RecordDecisionLogOptions, recordDecisionLog, variedTraffic } from "./record-decision-log.js";
 export { createScriptedQueue, type ScriptedQueue, type ScriptedQueueOptions } from "./scripted-queue.js";

@@ -1,6 +1,7 @@
 import { InvariantChecker } from "../checker.js";
 import { createManualClock, type ManualClock } from "../clock.js";
 import { resolveRxQueueConfig } from "../config.js";
+import type { CostTable } from "../cost-profile.js";
 import { formatDecisionLogHeader } from "../decision-log.js";
 import type { DecisionLogSink } from "../decision-log-sink.js";
 import { COMPL_RX_ERROR, COMPL_SIM_SKB_ALLOC_FAIL } from "../descriptors.js";
@@ -29,6 +30,8 @@ export interface ScriptedQueueOptions {
   logHeader?: boolean;
   /** Cap on allocated pages. */
   maxPages?: number;
+  /** Price each poll with this cost table (`queue.costMeter`). */
+  costs?: CostTable;
 }
 
 /**
@@ -102,6 +105,7 @@ export function createScriptedQueue(options: ScriptedQueueOptions): ScriptedQueu
     checker,
     log: options.log ?? null,
     oooWindow: options.oooWindow ?? 1,
+    costs: options.costs ?? null,
   });
   queue.refill();
   const sq: ScriptedQueue = {

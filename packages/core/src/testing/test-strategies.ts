@@ -30,6 +30,7 @@ export function createPagePerBufferTestStrategy(): RxStrategyFactory<Record<stri
           while (n < max && free.length > 0) {
             const page = env.pages.alloc();
             if (page < 0) break;
+            env.dma.map(page);
             const id = free.pop() as number;
             pageOf[id] = page;
             env.log?.line(`D post ${id} page=${page}`);
@@ -43,12 +44,17 @@ export function createPagePerBufferTestStrategy(): RxStrategyFactory<Record<stri
           const page = pageOf[bufId];
           pageOf[bufId] = -1;
           free.push(bufId);
+          // A page per buffer: the device is done with it, so unmap before the stack or the put frees it.
+          env.dma.unmap(page);
           if (kind !== CompletionKind.Fragment) env.pages.put(page);
           return CompletionResult.Accepted;
         },
         teardown() {
           for (let id = 0; id < ids; id++) {
-            if (pageOf[id] >= 0) env.pages.put(pageOf[id]);
+            if (pageOf[id] >= 0) {
+              env.dma.unmap(pageOf[id]);
+              env.pages.put(pageOf[id]);
+            }
             pageOf[id] = -1;
           }
         },
