@@ -147,6 +147,41 @@ describe("rxsim report in a real browser", () => {
     }
   });
 
+  it("priced run: CPU time in the headline and the cost breakdown as a stacked bar per strategy", async () => {
+    const json = join(dir, "priced.json");
+    const html = join(dir, "priced.html");
+    const run = await runInProcess([
+      "compare",
+      "--strategies",
+      "naive,dqo,page-pool",
+      "--packets",
+      "30000",
+      "--cost-profile",
+      "iommu-strict",
+      "--json",
+      json,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const r = await runInProcess(["report", json, "--out", html]);
+    expect(r.code, r.stderr).toBe(0);
+    const seen = await check(html, "priced-report-1200.png", 1200);
+    // 5 headline figures (CPU time joins the 4), the stacked bar, 5 time series.
+    expect(seen.expected).toBe(5 + 1 + 5);
+    expect(seen.drawn).toBe(seen.expected);
+    expectClean(seen);
+    expect(seen.text).toContain("CPU time (buffer management)");
+    expect(seen.text).toContain("CPU time per delivered packet, by operation");
+    expect(seen.text).toContain('CPU priced by the cost profile "iommu-strict"');
+    expect(seen.text).toContain("changed from the catalog: costProfile, packets");
+    // One segment per strategy and priced operation: naive's map and unmap are there.
+    const { page } = await openFile(browser, html, 1200, 900);
+    await page.waitForFunction(() => document.body.hasAttribute("data-charts-drawn"), undefined, { timeout: 30_000 });
+    const titles = await page.$$eval("#cost-breakdown svg rect title", (els) => els.map((e) => e.textContent ?? ""));
+    await page.close();
+    expect(titles.some((t) => t.startsWith("dmaMap: "))).toBe(true);
+    expect(titles.some((t) => t.startsWith("dmaUnmap: "))).toBe(true);
+  });
+
   it("sweep: one panel per metric, colour = strategy, line style = the other parameter", async () => {
     const jsonl = join(dir, "sweep.jsonl");
     const html = join(dir, "sweep.html");

@@ -84,7 +84,31 @@ export const CLIENT_SCRIPT = `
       ]
     }));
   }
+  // The cost breakdown: one stacked bar per strategy, a segment per priced operation, its total at the end.
+  function drawCost(c, el) {
+    var longest = d3.max(c.strategies, function (s) { return s.length; });
+    var total = function (t) { return t.ns.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + " ns"; };
+    var widest = d3.max(c.totals, function (t) { return total(t).length; });
+    el.append(Plot.plot({
+      width: Math.max(360, el.clientWidth), height: 26 * c.strategies.length + 46,
+      marginLeft: 10 + 7 * longest, marginRight: 14 + 7 * widest, marginBottom: 36,
+      style: { fontSize: "12px", background: "transparent", overflow: "visible" },
+      x: { label: "ns per delivered packet", labelArrow: "none", grid: true, tickFormat: fmtNumber },
+      y: { label: null, domain: c.strategies },
+      color: { legend: true, domain: c.ops, scheme: "tableau10" },
+      marks: [
+        Plot.barX(c.segments, { x: "ns", y: "strategy", fill: "op", title: function (d) { return d.op + ": " + d.ns.toFixed(1) + " ns"; } }),
+        Plot.text(c.totals, { x: "ns", y: "strategy", text: total, dx: 4, textAnchor: "start" }),
+        Plot.ruleX([0], { stroke: "#bbb" })
+      ]
+    }));
+  }
   var drawn = 0, expected = 0;
+  if (spec.cost) {
+    expected++;
+    drawCost(spec.cost, document.getElementById("cost-breakdown"));
+    drawn++;
+  }
   spec.headline.metrics.forEach(function (m, i) {
     expected++;
     drawBars(m, document.getElementById("headline-" + i));

@@ -69,7 +69,9 @@ export function changedKeys(c: ScenarioConfig): string[] {
   flatten(c, "", a);
   flatten(base, "", b);
   const keys = new Set([...a.keys(), ...b.keys()]);
-  return [...keys].filter((k) => k !== "description" && a.get(k) !== b.get(k) && b.has(k)).sort();
+  const changed = [...keys].filter((k) => k !== "description" && a.get(k) !== b.get(k) && b.has(k));
+  // A cost profile is one choice, not fifteen numbers: name it once.
+  return [...new Set(changed.map((k) => (k.startsWith("costProfile.") ? "costProfile" : k)))].sort();
 }
 
 /** The queue's geometry line. */

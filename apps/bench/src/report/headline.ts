@@ -13,11 +13,9 @@ export interface HeadlineFigure {
 }
 
 /**
- * The headline's figures, in order. CPU time per packet belongs here too:
- * rxsim does not model CPU cost yet, so it is left out rather than guessed.
- * When the cost model adds it to `Metrics`, add
- * `{ title: "CPU time", unit: "ns per packet", digits: 1, get: (m) => m.<its field> }`
- * and remove {@link CPU_NOTE}.
+ * The headline's figures for every run, in order. CPU time per packet joins
+ * them ({@link CPU_FIGURE}) when the run was priced by a cost profile; with
+ * `none` it would be 0 for everyone and say nothing.
  */
 export const HEADLINE_FIGURES: readonly HeadlineFigure[] = [
   { title: "Page allocations", unit: "per 1,000 packets", digits: 2, get: (m) => m.per1000Packets.pageAllocs },
@@ -31,8 +29,27 @@ export const HEADLINE_FIGURES: readonly HeadlineFigure[] = [
   { title: "Dropped: no buffer", unit: "packets", digits: 0, get: (m) => m.packetsDropped },
 ];
 
-/** Said under the headline until CPU cost is modelled. */
-export const CPU_NOTE = "CPU time per packet is not modelled yet; it joins these figures when rxsim's cost model does.";
+/** CPU time of buffer management per delivered packet, priced by the run's cost profile. */
+export const CPU_FIGURE: HeadlineFigure = {
+  title: "CPU time (buffer management)",
+  unit: "ns per delivered packet",
+  digits: 1,
+  get: (m) => m.cpuNsPerPacket,
+};
+
+/** The headline figures of a run priced (`priced`) or not by a cost profile. */
+export function headlineFigures(priced: boolean): readonly HeadlineFigure[] {
+  return priced ? [...HEADLINE_FIGURES, CPU_FIGURE] : HEADLINE_FIGURES;
+}
+
+/** Said under the headline of a run whose cost profile is `none`. */
+export const CPU_NOTE =
+  "CPU time per packet is not priced in this run (cost profile none): run with --cost-profile bare-metal, iommu-lazy or iommu-strict to see it (docs/cost-model.md).";
+
+/** Said under the headline of a priced run: which profile set the prices. */
+export function pricedNote(profile: string): string {
+  return `CPU time is priced by the cost profile "${profile}" (nanoseconds per operation, sourced in docs/cost-model.md).`;
+}
 
 /** The strategies whose value is the lowest (all of them on a tie). */
 export function bestOf(bars: readonly { strategy: string; value: number | null }[]): string[] {
@@ -49,16 +66,20 @@ export function headlineMetrics(
   strategies: readonly string[],
   colours: ReadonlyMap<string, string>,
   figureOf: (strategy: string, figure: HeadlineFigure) => number | null,
+  figures: readonly HeadlineFigure[] = HEADLINE_FIGURES,
 ): HeadlineMetric[] {
-  return HEADLINE_FIGURES.map((f) => {
+  return figures.map((f) => {
     const bars = strategies.map((s) => ({ strategy: s, colour: colours.get(s) ?? "#888", value: figureOf(s, f) }));
     return { title: f.title, unit: f.unit, digits: f.digits, bars, best: bestOf(bars) };
   });
 }
 
 /** Notes under the headline: how to read it, and any strategy whose figures the checker disowns. */
-export function headlineNotes(rows: readonly { strategy: string; metrics: Metrics }[]): string[] {
-  const notes = ["Lower is better for every figure; ★ marks the best (all on a tie).", CPU_NOTE];
+export function headlineNotes(rows: readonly { strategy: string; metrics: Metrics }[], costProfile = "none"): string[] {
+  const notes = [
+    "Lower is better for every figure; ★ marks the best (all on a tie).",
+    costProfile === "none" ? CPU_NOTE : pricedNote(costProfile),
+  ];
   for (const r of rows) {
     if (r.metrics.violations > 0) {
       notes.push(

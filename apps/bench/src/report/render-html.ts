@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { CLIENT_SCRIPT } from "./client-script.js";
 import { embedJson, escapeHtml, htmlDocument, inlineScript } from "./html-text.js";
-import type { ChartGroup, ChartSpec, HeadlineSpec, ReportSpec, TableSpec } from "./types.js";
+import type { ChartGroup, ChartSpec, CostBreakdownSpec, HeadlineSpec, ReportSpec, TableSpec } from "./types.js";
 
 const require = createRequire(import.meta.url);
 
@@ -29,7 +29,7 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 22px 0 4p
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 13px; margin: 4px 0; align-items: center; }
 .legend .key { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 14px; }
-.chart { min-width: 0; } .plot { min-height: 230px; }
+.chart { min-width: 0; } .plot { min-height: 230px; } .plot.cost { min-height: 0; }
 .ylabel { font-size: 12px; color: #333; margin: 0; }
 .same { font-size: 12px; color: #555; margin: 0; }
 .tablewrap { max-width: 100%; overflow-x: auto; }
@@ -75,6 +75,13 @@ function headlineHtml(h: HeadlineSpec): string {
     .join("")}</section>`;
 }
 
+function costHtml(c: CostBreakdownSpec | null): string {
+  if (c === null) return "";
+  return `<section id="cost"><h2>${escapeHtml(c.title)}</h2><p class="ylabel">ns per delivered packet</p><div id="cost-breakdown" class="plot cost"></div>${c.notes
+    .map((n) => `<p class="note">${escapeHtml(n)}</p>`)
+    .join("")}</section>`;
+}
+
 function tableHtml(t: TableSpec): string {
   const body = `<div class="tablewrap"><table><thead><tr>${t.header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${t.rows
     .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join("")}</tr>`)
@@ -100,9 +107,10 @@ export function renderHtmlReport(spec: ReportSpec): string {
     .join("\n");
   const body = `${spec.subtitle.map((s) => `<p class="sub">${escapeHtml(s)}</p>`).join("\n")}
 ${headlineHtml(spec.headline)}
+${costHtml(spec.cost)}
 ${groups}
 ${spec.tables.map(tableHtml).join("\n")}
-<script type="application/json" id="rxsim-report-spec">${embedJson({ headline: spec.headline, groups: spec.groups })}</script>
+<script type="application/json" id="rxsim-report-spec">${embedJson({ headline: spec.headline, cost: spec.cost, groups: spec.groups })}</script>
 ${plotAssets()}
 <script>${CLIENT_SCRIPT}</script>`;
   return htmlDocument(spec.title, CSS, body);

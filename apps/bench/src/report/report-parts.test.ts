@@ -1,8 +1,9 @@
-import { getScenario } from "@rxsim/harness";
+import { getScenario, type Metrics } from "@rxsim/harness";
 import { describe, expect, it } from "vitest";
 import { powerTicks, sweptAxis, symlogTicks } from "./axes.js";
+import { costBreakdown } from "./cost-breakdown.js";
 import { changedKeys, describeHold, describeTraffic, formatNs } from "./describe-run.js";
-import { bestOf } from "./headline.js";
+import { bestOf, headlineFigures } from "./headline.js";
 import { strategyColours } from "./palette.js";
 import { markIdentical } from "./series.js";
 
@@ -63,5 +64,28 @@ describe("report parts", () => {
     expect(changedKeys(changed)).toEqual(["packets", "stack.hold", "stack.holdNs"]);
     expect(changedKeys(base)).toEqual([]);
     expect(formatNs(1_500_000)).toBe("1.5 ms");
+  });
+
+  it("the cost breakdown stacks each strategy's priced operations up to its CPU ns per packet; none when unpriced", () => {
+    const metrics = (cpuNs: number, byOp: Record<string, number | null>, perPacket: number | null) =>
+      ({ cpuNs, cpuNsPerPacketByOp: byOp, cpuNsPerPacket: perPacket }) as unknown as Metrics;
+    const rows = [
+      {
+        strategy: "naive",
+        metrics: metrics(7000, { dmaMap: 100, dmaUnmap: 600, atomicLocal: 4.8, pageFree: 0 }, 704.8),
+      },
+      { strategy: "dqo", metrics: metrics(300, { atomicLocal: 4.8, refRead: 1.1 }, 5.9) },
+      { strategy: "idle", metrics: metrics(0, { dmaMap: null }, null) },
+    ];
+    const c = costBreakdown(rows, "iommu-strict");
+    expect(c?.ops).toEqual(["atomicLocal", "refRead", "dmaMap", "dmaUnmap"]);
+    for (const t of c?.totals ?? []) {
+      const sum = (c?.segments ?? []).filter((s) => s.strategy === t.strategy).reduce((a, s) => a + s.ns, 0);
+      expect(sum).toBeCloseTo(t.ns, 9);
+    }
+    expect(c?.segments.some((s) => s.op === "pageFree")).toBe(false);
+    expect(costBreakdown(rows, "none")).toBeNull();
+    expect(headlineFigures(false).map((f) => f.title)).not.toContain("CPU time (buffer management)");
+    expect(headlineFigures(true).map((f) => f.title)).toContain("CPU time (buffer management)");
   });
 });

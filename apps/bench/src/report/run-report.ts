@@ -1,8 +1,9 @@
 import type { ComparisonResult } from "@rxsim/harness";
 import { formatNumber, METRIC_ROWS } from "../metric-rows.js";
 import { symlogTicks } from "./axes.js";
+import { costBreakdown } from "./cost-breakdown.js";
 import { changedKeys, describeHold, describeQueue, describeTraffic } from "./describe-run.js";
-import { headlineMetrics, headlineNotes } from "./headline.js";
+import { headlineFigures, headlineMetrics, headlineNotes } from "./headline.js";
 import { strategyColours } from "./palette.js";
 import { markIdentical } from "./series.js";
 import type { AxisSpec, ChartSpec, ReportSpec, TableSpec } from "./types.js";
@@ -43,19 +44,26 @@ export function runReport(result: ComparisonResult): ReportSpec {
   };
   const c = result.config;
   const changed = changedKeys(c);
+  // Results written before cost profiles existed have none: unpriced.
+  const profile = c.costProfile?.name ?? "none";
   return {
     title: `rxsim: ${strategies.join(" vs ")} on ${describeTraffic(c)}, ${describeHold(c)}`,
     subtitle: [
       `${describeQueue(c)}; ${c.packets.toLocaleString("en-US")} packets (${c.warmupPackets.toLocaleString("en-US")} warm-up), seed ${result.seed}`,
       `config "${c.name}"${changed.length > 0 ? `, changed from the catalog: ${changed.join(", ")}` : ""}`,
+      ...(profile !== "none" ? [`CPU priced by the cost profile "${profile}"`] : []),
     ],
     headline: {
       title: "Headline",
-      metrics: headlineMetrics(strategies, colours, (s, f) =>
-        f.get((result.results.find((r) => r.strategy === s) as Result).metrics),
+      metrics: headlineMetrics(
+        strategies,
+        colours,
+        (s, f) => f.get((result.results.find((r) => r.strategy === s) as Result).metrics),
+        headlineFigures(profile !== "none"),
       ),
-      notes: headlineNotes(result.results),
+      notes: headlineNotes(result.results, profile),
     },
+    cost: costBreakdown(result.results, profile),
     groups: [
       {
         title: "Over simulated time",

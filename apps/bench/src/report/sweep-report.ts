@@ -2,16 +2,13 @@ import { CliError } from "../errors.js";
 import { formatNumber, METRIC_ROWS } from "../metric-rows.js";
 import type { SweepRecord } from "../sweep-record.js";
 import { sweptAxis } from "./axes.js";
-import { CPU_NOTE, HEADLINE_FIGURES, headlineMetrics } from "./headline.js";
+import { CPU_NOTE, headlineFigures, headlineMetrics } from "./headline.js";
 import { DASHES, strategyColours } from "./palette.js";
 import { markIdentical } from "./series.js";
 import type { ChartGroup, ReportSpec, SeriesSpec, TableSpec } from "./types.js";
 
 /** Key metrics of the compact table (the full set is per point, collapsed). */
 const KEY_ROWS = ["pageAllocsPer1000", "atomicsPerPacket", "peakResidentMiB", "packetsDropped", "violations"];
-
-/** Metrics plotted against each swept key. */
-const SWEEP_METRICS = HEADLINE_FIGURES.map((f) => ({ title: f.title, unit: f.unit, get: f.get }));
 
 /** Charts, headline and tables of a sweep (`rxsim sweep --out FILE.jsonl`). */
 export function sweepReport(records: SweepRecord[], source: string): ReportSpec {
@@ -20,6 +17,11 @@ export function sweepReport(records: SweepRecord[], source: string): ReportSpec 
   const keys = Object.keys(sorted[0].params);
   const strategies = sorted[0].results.map((r) => r.strategy);
   const colours = strategyColours(strategies);
+  // CPU time is a figure only where some point was priced by a cost profile.
+  const priced = sorted.some((r) => r.results.some((x) => (x.metrics.cpuNs ?? 0) > 0));
+  const figures = headlineFigures(priced);
+  /** Metrics plotted against each swept key. */
+  const SWEEP_METRICS = figures.map((f) => ({ title: f.title, unit: f.unit, get: f.get }));
   const groups: ChartGroup[] = [];
   for (const key of keys) {
     const values = [...new Set(sorted.map((r) => r.params[key]))];
@@ -98,18 +100,24 @@ export function sweepReport(records: SweepRecord[], source: string): ReportSpec 
     ],
     headline: {
       title: "Headline: each strategy's worst point of the sweep",
-      metrics: headlineMetrics(strategies, colours, (s, f) => {
-        const values = metricsOf(s)
-          .map((m) => f.get(m))
-          .filter((v) => v !== null);
-        return values.length > 0 ? Math.max(...values) : null;
-      }),
+      metrics: headlineMetrics(
+        strategies,
+        colours,
+        (s, f) => {
+          const values = metricsOf(s)
+            .map((m) => f.get(m))
+            .filter((v) => v !== null);
+          return values.length > 0 ? Math.max(...values) : null;
+        },
+        figures,
+      ),
       notes: [
         "Per figure, the highest value a strategy reached at any point. Lower is better; ★ marks the best (all on a tie).",
-        CPU_NOTE,
+        priced ? "CPU time is priced by the sweep's cost profile (docs/cost-model.md)." : CPU_NOTE,
         ...broken.map((s) => `${s}: invariant violations at some point — its figures describe a broken recycler.`),
       ],
     },
+    cost: null,
     groups,
     tables: [compact, ...perPoint],
   };

@@ -68,6 +68,21 @@ export interface HeadlineSpec {
   notes: string[];
 }
 
+/** CPU time per delivered packet by operation: one stacked bar per strategy (a priced run). */
+export interface CostBreakdownSpec {
+  title: string;
+  /** Lines under the chart: the profile, how to read it. */
+  notes: string[];
+  /** Strategies, top to bottom. */
+  strategies: string[];
+  /** Operations that cost something for some strategy, in stacking order. */
+  ops: string[];
+  /** One segment per strategy and operation with a cost (ns per delivered packet). */
+  segments: { strategy: string; op: string; ns: number }[];
+  /** Each strategy's whole bar (its `cpuNsPerPacket`). */
+  totals: { strategy: string; ns: number }[];
+}
+
 /** A table. */
 export interface TableSpec {
   title: string;
@@ -84,6 +99,8 @@ export interface ReportSpec {
   /** Lines of context under the title. */
   subtitle: string[];
   headline: HeadlineSpec;
+  /** The CPU cost breakdown of a priced run, or null (cost profile none, or a sweep). */
+  cost: CostBreakdownSpec | null;
   groups: ChartGroup[];
   tables: TableSpec[];
 }
