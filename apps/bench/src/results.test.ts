@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { runInProcess, tempDir } from "../test-support/run-cli.js";
 
 describe("rxsim results", () => {
-  it("writes every strategy on every catalog scenario as Markdown, with its command at the top", async () => {
+  it("writes every strategy on every catalog scenario as Markdown, with its command at the top, and capacity per cost profile", async () => {
     const out = join(tempDir(), "results.md");
     const r = await runInProcess(["results", "--out", out, "--packets", "3000", "--strategies", "naive,dqo,oracle"]);
     expect(r.code, r.stderr).toBe(0);
@@ -25,5 +25,19 @@ describe("rxsim results", () => {
     expect(strict).toMatch(/\| violations \| CPU ns \/ pkt \| NAPI busy \|/);
     expect(strict).toMatch(/\| naive \|( [^|]+ \|){8} [\d,]+\.\d \| \d+\.\d% \|/);
     expect(md.slice(0, md.indexOf("## pages-16k"))).not.toContain("CPU ns / pkt");
+    // Capacity on one core per priced profile: a strict IOMMU costs naive (a map + unmap per packet)
+    // capacity, and dqo (maps a page once) keeps more than naive under every profile.
+    const cap = md.slice(md.indexOf("## Capacity on one core"));
+    expect(cap).toContain("| strategy | bare-metal | iommu-lazy | iommu-strict |");
+    const mpps = (strategy: string) =>
+      [...(cap.match(new RegExp(`\\| ${strategy} \\|(.*)\\|\\n`))?.[1] ?? "").matchAll(/([\d.,]+) \(/g)].map((m) =>
+        Number(m[1].replace(/,/g, "")),
+      );
+    const naive = mpps("naive");
+    const dqo = mpps("dqo");
+    expect(naive).toHaveLength(3);
+    expect(naive[2]).toBeLessThan(naive[1]);
+    expect(naive[1]).toBeLessThan(naive[0]);
+    for (let i = 0; i < 3; i++) expect(dqo[i]).toBeGreaterThan(naive[i]);
   });
 });
