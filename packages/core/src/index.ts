@@ -37,6 +37,7 @@ export {
   type PageTableOptions,
   SUPPORTED_PAGE_SIZES,
 } from "./page-table.js";
+export { isQueueCannotStart, QueueCannotStartError } from "./queue-cannot-start.js";
 export { BufferQueue, CompletionQueue, DEFAULT_DOORBELL_THRESHOLD } from "./rings.js";
 export { createRng, type Rng } from "./rng.js";
 export { RxQueue } from "./rx-queue.js";

@@ -120,6 +120,12 @@ export interface StrategyResult {
   readonly strategy: string;
   /** The factory's options (after its defaults). */
   readonly options: unknown;
+  /**
+   * Set when the strategy's queue could not start (its setup allocation failed, as
+   * when `gve_alloc_queue_page_list` fails): why. The metrics then count every
+   * arrival as dropped. Absent for a queue that started.
+   */
+  readonly cannotStart?: string;
   /** The numbers. */
   readonly metrics: Metrics;
   /** `strategy.stats()` at the end of the run, before teardown (whole run, warm-up included). */

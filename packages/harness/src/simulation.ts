@@ -5,6 +5,7 @@ import {
   createRng,
   type DecisionLogSink,
   formatDecisionLogHeader,
+  isQueueCannotStart,
   type ManualClock,
   type PageTable,
   type RxQueue,
@@ -21,6 +22,7 @@ import { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
 import { HoldTable } from "./hold-table.js";
 import { type CounterSnapshot, computeMetrics, takeSnapshot } from "./metrics.js";
 import { MisbehavingDevice } from "./misbehaving-device.js";
+import { notStartedOutcome } from "./not-started.js";
 import { type PacketSource, SyntheticSource } from "./packet-source.js";
 import { ReleaseHeap } from "./release-heap.js";
 import type { StrategyResult } from "./result.js";
@@ -135,7 +137,14 @@ export function simulate(
 ): SimulationOutcome {
   const source = openSource(config, inputs);
   try {
-    return new Simulation(config, factory, source, options, progress).run();
+    let simulation: Simulation;
+    try {
+      simulation = new Simulation(config, factory, source, options, progress);
+    } catch (e) {
+      if (!isQueueCannotStart(e)) throw e;
+      return notStartedOutcome(config, factory.name, factory.options, source, options, progress, e.message);
+    }
+    return simulation.run();
   } finally {
     source.close();
   }

@@ -47,6 +47,10 @@ export function printComparison(result: ComparisonResult, config: ScenarioConfig
   );
   process.stdout.write(`${renderComparisonTable(result.results)}\n`);
   for (const r of result.results) {
+    if (r.cannotStart !== undefined) {
+      process.stderr.write(`rxsim: ${r.strategy}: the queue cannot start, every packet dropped: ${r.cannotStart}\n`);
+      continue;
+    }
     const start = r.metrics.stallStartNs;
     if (!r.metrics.stalledAtEnd || start === null) continue;
     process.stderr.write(
