@@ -107,6 +107,16 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
   return program;
 }
 
+/** The `name` of a thrown value, read without trusting it (a Proxy or a throwing getter). */
+function errorName(error: unknown): string {
+  try {
+    const name = (error as { name?: unknown })?.name;
+    return typeof name === "string" ? name : "";
+  } catch {
+    return "";
+  }
+}
+
 /** Run the command line; resolves to the exit code. Errors become one line on stderr. */
 export async function main(argv: readonly string[]): Promise<number> {
   let pending: Promise<number> | number = ExitCode.Ok;
@@ -126,7 +136,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`rxsim: ${error.message.replace(/^error: /, "")}\n`);
       return ExitCode.Usage;
     }
-    const name = (error as { name?: string })?.name ?? "";
+    const name = errorName(error);
+    if (name === "StrategyFaultError") {
+      // The run found a problem: a strategy broke the contract (named with the member and what it did).
+      process.stderr.write(`rxsim: ${oneLine(error)}\n`);
+      return ExitCode.Problem;
+    }
     if (INPUT_ERRORS.has(name) || error instanceof CliError) {
       process.stderr.write(`rxsim: ${oneLine(error)}\n`);
       return error instanceof CliError ? error.exitCode : ExitCode.Usage;

@@ -57,6 +57,13 @@ export {
   type RxStrategyFactory,
 } from "./strategy.js";
 export {
+  describeThrown,
+  isStrategyFault,
+  StrategyFaultError,
+  type StrategyMethod,
+  strategyThrew,
+} from "./strategy-fault.js";
+export {
   type BufferSizes,
   checkIntegerOption,
   checkQueueDefaultOption,

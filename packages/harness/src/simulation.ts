@@ -455,7 +455,7 @@ class Simulation implements StackSink {
       warmupEndNs = now;
     }
     if (onProgress) onProgress(this.progress.base + seq, progressTotal);
-    const strategyStats = { ...queue.strategy.stats() };
+    const strategyStats = queue.strategyStats();
 
     // Teardown: the device stops and the strategy frees what it holds. Pages the stack's skbs
     // still reference stay in flight (page_pool's stalled shutdown) until each skb's release time

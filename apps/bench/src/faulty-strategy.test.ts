@@ -1,0 +1,84 @@
+import { resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type CliRun, runBuilt, runInProcess } from "../test-support/run-cli.js";
+
+// A strategy that breaks the contract is named with the member and the problem in one line,
+// exit 1 (the run found a problem), never "internal error" and never a silently wrong table.
+const FAULTY = resolve(import.meta.dirname, "../test-support/fixtures/faulty-strategy.js");
+
+afterEach(() => {
+  delete process.env.RXSIM_TEST_FAULT;
+});
+
+/** Run compare with the faulty strategy (after naive) under `fault`. */
+function compareWith(fault: string, extra: string[] = []): Promise<CliRun> {
+  process.env.RXSIM_TEST_FAULT = fault;
+  return runInProcess(["compare", "--strategies", `naive,${FAULTY}`, "--packets", "3000", ...extra]);
+}
+
+/** Exit 1 and one `rxsim: strategy faulty is faulty: …` line; return it. */
+function faultLine(r: CliRun): string {
+  const lines = r.stderr.trim().split("\n");
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^rxsim: strategy faulty is faulty: /);
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  expect(r.code, r.stderr).toBe(1);
+  return lines[0];
+}
+
+describe("a faulty strategy is named, with the member and the problem", () => {
+  it.each([
+    ["create-throws", "create threw TypeError: no queue for me"],
+    ["create-throws-non-error", "create threw a non-Error value (42)"],
+    ["create-returns-null", "create returned null, not a strategy"],
+    ["create-returns-proxy", "create threw Error: trap"],
+    ["copybreak-getter-throws", "create threw Error: copybreak getter broke"],
+    ["refill-throws", "refill threw Error: refill broke"],
+    ["refill-overcounts", /refill returned \d+ but posted \d+ buffer\(s\)/],
+    ["refill-negative", /refill returned -1 but posted \d+ buffer\(s\)/],
+    ["complete-throws", "complete threw RangeError: bad buffer"],
+    ["complete-throws-string", 'complete threw "oops"'],
+    ["complete-throws-proxy", "complete threw a value that cannot be printed"],
+    ["complete-returns-7", /complete returned 7 for buf_id \d+, not a CompletionResult \(-1, 0, 1 or 2\)/],
+    ["complete-returns-string", /complete returned "0" for buf_id \d+, not a CompletionResult/],
+    ["teardown-throws", "teardown threw Error: teardown broke"],
+    ["stats-throws", "stats threw Error: stats broke"],
+    ["stats-getter-throws", "stats threw Error: getter broke"],
+    ["stats-nan", 'stats returned "hits": NaN, not a finite number'],
+    ["stats-returns-number", "stats returned 5, not an object of counters"],
+  ])("%s", async (fault, problem) => {
+    const line = faultLine(await compareWith(fault));
+    expect(line).toMatch(typeof problem === "string" ? problem : problem);
+    if (typeof problem === "string") expect(line).toBe(`rxsim: strategy faulty is faulty: ${problem}`);
+  });
+
+  it("nothing is written when a strategy fails: the previous --json stays", async () => {
+    const { writeFileSync, readFileSync, mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(resolve(tmpdir(), "rxsim-faulty-"));
+    const json = resolve(dir, "out.json");
+    writeFileSync(json, "previous\n");
+    faultLine(await compareWith("complete-throws", ["--json", json]));
+    expect(readFileSync(json, "utf8")).toBe("previous\n");
+  });
+});
+
+describe("a strategy that never returns", () => {
+  it("is stopped by the --timeout watchdog with one line naming it, exit 1", () => {
+    const r = runBuiltWithFault("refill-hangs", ["compare", "--strategies", `naive,${FAULTY}`, "--timeout", "2"]);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /^rxsim: strategy faulty did not finish within --timeout 2 s \(a strategy method that never returns\?\); nothing was written\n$/,
+    );
+    expect(r.code).toBe(1);
+  });
+});
+
+function runBuiltWithFault(fault: string, args: string[]): CliRun {
+  process.env.RXSIM_TEST_FAULT = fault;
+  try {
+    return runBuilt(args);
+  } finally {
+    delete process.env.RXSIM_TEST_FAULT;
+  }
+}
