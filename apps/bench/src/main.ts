@@ -8,6 +8,7 @@ import { reportCommand } from "./commands/report.js";
 import { resultsCommand } from "./commands/results.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { CliError, ExitCode, oneLine } from "./errors.js";
+import { DEFAULT_TIMEOUT_S } from "./watchdog.js";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
@@ -43,7 +44,12 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
       .option("--json <file>", "write the results (schema: docs/results-schema.md)")
       .option("--csv <file>", "write one row per strategy")
       .option("--record <file>", "record the run's inputs as a trace (replay with `rxsim replay`)")
-      .option("--decision-log <file>", "write the decision log of a one-strategy run"),
+      .option("--decision-log <file>", "write the decision log of a one-strategy run")
+      .option(
+        "--timeout <seconds>",
+        "stop a run that takes longer (a strategy that never returns)",
+        String(DEFAULT_TIMEOUT_S),
+      ),
   ).action((scenario, flags) => run(compareCommand(scenario, flags)));
 
   program
@@ -101,7 +107,12 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
       .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
       .option("--scenario <name>", "for captures: the scenario giving everything but the traffic (default: default)")
       .option("--json <file>", "write the results")
-      .option("--csv <file>", "write one row per strategy"),
+      .option("--csv <file>", "write one row per strategy")
+      .option(
+        "--timeout <seconds>",
+        "stop a run that takes longer (a strategy that never returns)",
+        String(DEFAULT_TIMEOUT_S),
+      ),
   ).action((file, flags) => run(replayCommand(file, flags)));
 
   return program;

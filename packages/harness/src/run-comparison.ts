@@ -10,6 +10,8 @@ import { validateScenarioConfig } from "./validate-config.js";
 export interface ComparisonOptions {
   /** Told how many arrivals were simulated so far, of how many (all strategies together). */
   onProgress?(done: number, total: number): void;
+  /** Told before each strategy's run starts (a watchdog names the one that never finished). */
+  onStrategyStart?(name: string, index: number): void;
   /**
    * Record the inputs (header, every arrival, end line) to this sink. The
    * inputs are the same for every strategy, so they are written once, during
@@ -69,6 +71,7 @@ export function runComparison(
   const trace = options.recordTrace;
   if (trace) trace.line(formatTraceHeader(cfg));
   factories.forEach((factory, i) => {
+    options.onStrategyStart?.(factory.name, i);
     const recording = i === 0 && trace !== undefined;
     const outcome = simulate(
       cfg,

@@ -1,12 +1,12 @@
-import { type ComparisonResult, createTraceWriter, runComparison, type ScenarioConfig } from "@rxsim/harness";
+import { type ComparisonResult, runComparison, type ScenarioConfig } from "@rxsim/harness";
 import { CliError, ExitCode } from "../errors.js";
-import { createFileLineSink } from "../file-line-sink.js";
 import { loadStrategies } from "../load-strategies.js";
 import { toCsv } from "../metric-rows.js";
-import { assertWritable, writeOutput } from "../output-paths.js";
-import { createProgress } from "../progress.js";
+import { writeOutput } from "../output-paths.js";
 import { renderComparisonTable } from "../render-table.js";
+import { checkRunOutputs, type RunOutputs, runWithOutputs } from "../run-outputs.js";
 import { resolveScenario, type ScenarioFlags } from "../scenario-input.js";
+import { parseTimeout } from "../watchdog.js";
 
 /** Flags of `rxsim compare`. */
 export interface CompareFlags extends ScenarioFlags {
@@ -15,12 +15,13 @@ export interface CompareFlags extends ScenarioFlags {
   csv?: string;
   record?: string;
   decisionLog?: string;
+  timeout?: string;
 }
 
 /** Write the outputs a comparison asked for. */
 export function writeOutputs(result: ComparisonResult, flags: { json?: string; csv?: string }): void {
-  if (flags.json) writeOutput("--json", flags.json, `${JSON.stringify(result, null, 2)}\n`);
-  if (flags.csv) writeOutput("--csv", flags.csv, toCsv(result.results));
+  if (flags.json !== undefined) writeOutput("--json", flags.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (flags.csv !== undefined) writeOutput("--csv", flags.csv, toCsv(result.results));
 }
 
 /** Exit code for a finished comparison: 1 when the checker found anything. */
@@ -61,34 +62,27 @@ export function printComparison(result: ComparisonResult, config: ScenarioConfig
 
 /** `rxsim compare [scenario]`. */
 export async function compareCommand(scenario: string | undefined, flags: CompareFlags): Promise<number> {
+  const timeoutS = parseTimeout(flags.timeout);
   const factories = await loadStrategies(flags.strategies);
   const config = resolveScenario(scenario, flags);
-  for (const [flag, path] of [
-    ["--json", flags.json],
-    ["--csv", flags.csv],
-    ["--record", flags.record],
-    ["--decision-log", flags.decisionLog],
-  ] as const) {
-    if (path) assertWritable(flag, path);
-  }
-  if (flags.decisionLog && factories.length !== 1) {
+  const outputs: RunOutputs = {
+    after: [
+      ["--json", flags.json],
+      ["--csv", flags.csv],
+    ],
+    streamed: [
+      ["--record", flags.record],
+      ["--decision-log", flags.decisionLog],
+    ],
+    inputs: [["--config", flags.config]],
+  };
+  checkRunOutputs(outputs);
+  if (flags.decisionLog !== undefined && factories.length !== 1) {
     throw new CliError("--decision-log needs exactly one strategy (--strategies NAME)");
   }
-  const progress = createProgress("simulating");
-  const trace = flags.record ? createTraceWriter(flags.record) : undefined;
-  const log = flags.decisionLog ? createFileLineSink(flags.decisionLog) : undefined;
-  let result: ComparisonResult;
-  try {
-    result = runComparison(config, factories, {
-      onProgress: progress.onProgress,
-      recordTrace: trace,
-      decisionLog: log,
-    });
-  } finally {
-    progress.stop();
-    trace?.close();
-    log?.close();
-  }
+  const result = runWithOutputs("simulating", timeoutS, outputs, (options) =>
+    runComparison(config, factories, options),
+  );
   writeOutputs(result, flags);
   printComparison(result, config);
   return exitCodeFor(result);

@@ -1,10 +1,16 @@
 import { closeSync, openSync, readSync } from "node:fs";
-import { applySetOverrides, type ComparisonResult, runComparison, runComparisonFromTrace } from "@rxsim/harness";
+import {
+  applySetOverrides,
+  type ComparisonOptions,
+  type ComparisonResult,
+  runComparison,
+  runComparisonFromTrace,
+} from "@rxsim/harness";
 import { CliError } from "../errors.js";
 import { loadStrategies } from "../load-strategies.js";
-import { assertWritable } from "../output-paths.js";
-import { createProgress } from "../progress.js";
+import { checkRunOutputs, type RunOutputs, runWithOutputs } from "../run-outputs.js";
 import { resolveScenario, type ScenarioFlags } from "../scenario-input.js";
+import { parseTimeout } from "../watchdog.js";
 import { exitCodeFor, printComparison, writeOutputs } from "./compare.js";
 
 /** Flags of `rxsim replay`. */
@@ -13,6 +19,7 @@ export interface ReplayFlags extends ScenarioFlags {
   scenario?: string;
   json?: string;
   csv?: string;
+  timeout?: string;
 }
 
 const PCAP_MAGICS = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1]);
@@ -43,29 +50,35 @@ function isCapture(path: string): boolean {
  * recorded run's inputs) or on the sizes and timestamps of a pcap/pcapng capture.
  */
 export async function replayCommand(file: string, flags: ReplayFlags): Promise<number> {
+  const timeoutS = parseTimeout(flags.timeout);
   const factories = await loadStrategies(flags.strategies);
-  if (flags.json) assertWritable("--json", flags.json);
-  if (flags.csv) assertWritable("--csv", flags.csv);
-  const progress = createProgress("replaying");
-  let result: ComparisonResult;
-  try {
-    if (isCapture(file)) {
-      // The capture decides sizes and timing; warm-up defaults to none, since captures are short.
-      const base = resolveScenario(flags.config ? undefined : flags.scenario, { ...flags, set: [] });
-      const config = applySetOverrides(base, [
-        `traffic=${JSON.stringify({ kind: "capture", path: file })}`,
-        "warmupPackets=0",
-        ...(flags.set ?? []),
-      ]);
-      result = runComparison(config, factories, { onProgress: progress.onProgress });
-    } else {
-      if (flags.config || flags.scenario)
-        throw new CliError("a trace carries its own config: drop --config/--scenario");
-      result = runComparisonFromTrace(file, factories, { onProgress: progress.onProgress });
-    }
-  } finally {
-    progress.stop();
+  const outputs: RunOutputs = {
+    after: [
+      ["--json", flags.json],
+      ["--csv", flags.csv],
+    ],
+    streamed: [],
+    inputs: [
+      ["the replayed file", file],
+      ["--config", flags.config],
+    ],
+  };
+  checkRunOutputs(outputs);
+  let run: (options: ComparisonOptions) => ComparisonResult;
+  if (isCapture(file)) {
+    // The capture decides sizes and timing; warm-up defaults to none, since captures are short.
+    const base = resolveScenario(flags.config ? undefined : flags.scenario, { ...flags, set: [] });
+    const config = applySetOverrides(base, [
+      `traffic=${JSON.stringify({ kind: "capture", path: file })}`,
+      "warmupPackets=0",
+      ...(flags.set ?? []),
+    ]);
+    run = (options) => runComparison(config, factories, options);
+  } else {
+    if (flags.config || flags.scenario) throw new CliError("a trace carries its own config: drop --config/--scenario");
+    run = (options) => runComparisonFromTrace(file, factories, options);
   }
+  const result = runWithOutputs("replaying", timeoutS, outputs, run);
   writeOutputs(result, flags);
   printComparison(result, result.config);
   return exitCodeFor(result);

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { type ComparisonResult, RESULT_SCHEMA_VERSION } from "@rxsim/harness";
 import { CliError } from "../errors.js";
 import { type ChartSpec, type ReportSpec, renderHtmlReport, type TableSpec } from "../html-report.js";
-import { scanJsonl, writeFileAtomic } from "../jsonl-store.js";
+import { scanJsonl } from "../jsonl-store.js";
 import { formatNumber, METRIC_ROWS } from "../metric-rows.js";
-import { assertWritable } from "../output-paths.js";
+import { assertWritable, checkOutputPaths, writeOutput } from "../output-paths.js";
 import { isSweepRecord, type SweepRecord } from "../sweep-record.js";
 
 /** Flags of `rxsim report`. */
@@ -143,6 +143,7 @@ export function sweepReport(records: SweepRecord[], source: string): ReportSpec 
 
 /** `rxsim report FILE.json|FILE.jsonl --out report.html`. */
 export function reportCommand(file: string, flags: ReportFlags): number {
+  checkOutputPaths([["--out", flags.out]], [["the report's input", file]]);
   assertWritable("--out", flags.out);
   let spec: ReportSpec;
   if (file.endsWith(".jsonl")) {
@@ -161,7 +162,7 @@ export function reportCommand(file: string, flags: ReportFlags): number {
   } else {
     spec = runReport(readRunJson(file));
   }
-  writeFileAtomic(flags.out, renderHtmlReport(spec));
+  writeOutput("--out", flags.out, renderHtmlReport(spec));
   process.stdout.write(`report: ${flags.out} (${spec.charts.length} charts, ${spec.tables.length} table(s))\n`);
   return 0;
 }

@@ -1,9 +1,8 @@
 import { applySetOverrides, getScenario, listScenarios, runComparison, type StrategyResult } from "@rxsim/harness";
 import { CliError } from "../errors.js";
-import { writeFileAtomic } from "../jsonl-store.js";
 import { loadStrategies } from "../load-strategies.js";
 import { machineInfo } from "../machine.js";
-import { assertWritable } from "../output-paths.js";
+import { assertWritable, checkOutputPaths, writeOutput } from "../output-paths.js";
 import { BUILTIN_STRATEGIES } from "../registry.js";
 
 /** Flags of `rxsim results`. */
@@ -60,9 +59,11 @@ function scenarioSection(
 /**
  * `rxsim results --out docs/results.md`: every strategy on every catalog
  * scenario, as Markdown, with the command that regenerates it at the top.
- * The file is rewritten after each scenario, so an interrupted run keeps what it made.
+ * The file is written once, whole, when every scenario ran (beside the target, then renamed): an
+ * interrupted or failed run leaves the previous file as it was.
  */
 export async function resultsCommand(flags: ResultsFlags): Promise<number> {
+  checkOutputPaths([["--out", flags.out]]);
   assertWritable("--out", flags.out);
   const names = flags.strategies ?? Object.keys(BUILTIN_STRATEGIES).join(",");
   const factories = await loadStrategies(names);
@@ -96,9 +97,9 @@ export async function resultsCommand(flags: ResultsFlags): Promise<number> {
     const result = runComparison(config, factories);
     const oracle = result.results.find((r) => r.strategy === "oracle");
     sections.push(scenarioSection(s.name, s.description, result.results, oracle));
-    writeFileAtomic(flags.out, `${header}\n${sections.join("\n")}`);
     process.stderr.write(`results: ${s.name} done\n`);
   }
+  writeOutput("--out", flags.out, `${header}\n${sections.join("\n")}`);
   process.stdout.write(`results: ${flags.out} (${sections.length} scenarios × ${factories.length} strategies)\n`);
   return 0;
 }
