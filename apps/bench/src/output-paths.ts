@@ -83,7 +83,7 @@ export function checkOutputPaths(outputs: readonly PathFlag[], inputs: readonly 
   for (const [flag, path] of inputs) {
     if (path === undefined || path === "") continue;
     const id = identity(path);
-    if (id.regular) seen.set(id.key, `the input ${flag}`);
+    if (id.regular) seen.set(id.key, `input:${flag}`);
   }
   for (const [flag, path] of outputs) {
     if (path === undefined) continue;
@@ -93,8 +93,8 @@ export function checkOutputPaths(outputs: readonly PathFlag[], inputs: readonly 
     const earlier = seen.get(id.key);
     if (earlier !== undefined) {
       throw new CliError(
-        earlier.startsWith("the input")
-          ? `${flag} ${path} is ${earlier} of this command: writing it would destroy it; choose another file`
+        earlier.startsWith("input:")
+          ? `${flag} ${path} is also this command's input (${earlier.slice(6)}): writing it would destroy it; choose another file`
           : `${flag} and ${earlier} both name ${path}: one would overwrite the other; give each output its own file`,
       );
     }
