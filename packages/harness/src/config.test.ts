@@ -140,7 +140,7 @@ describe("applySetOverrides", () => {
 
   it("replaces a whole section with a JSON object", () => {
     const c = applySetOverrides(base, ['traffic={"kind":"capture","path":"a.pcap"}']);
-    expect(c.traffic).toEqual({ kind: "capture", path: "a.pcap", loop: false, timeScale: 1 });
+    expect(c.traffic).toEqual({ kind: "capture", path: "a.pcap", loop: false, timeScale: 1, maxGapNs: 1e9 });
   });
 
   it("names the key of an unknown or invalid override", () => {

@@ -3,7 +3,14 @@
  * identical simulated traffic (time, traffic, the stack's hold times,
  * metrics, the scenario catalog and traces on top of `@rxsim/core`).
  */
-export { type Capture, CaptureError, parseCapture, readCapture } from "./capture-reader.js";
+export {
+  type Capture,
+  CaptureError,
+  type CaptureOptions,
+  DEFAULT_MAX_GAP_NS,
+  parseCapture,
+  readCapture,
+} from "./capture-reader.js";
 export { ConfigError } from "./config-error.js";
 export { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
 export { OUT_OF_RANGE_BUF_ID } from "./misbehaving-device.js";

@@ -73,7 +73,8 @@ export interface PreparedInputs {
 
 /** Read what the traffic needs from disk (a capture) once. */
 export function prepareInputs(config: ScenarioConfig): PreparedInputs {
-  return { capture: config.traffic.kind === "capture" ? readCapture(config.traffic.path) : null };
+  const traffic = config.traffic;
+  return { capture: traffic.kind === "capture" ? readCapture(traffic.path, { maxGapNs: traffic.maxGapNs }) : null };
 }
 
 /** Open the packet source of `config.traffic`. */
@@ -83,7 +84,11 @@ export function openSource(config: ScenarioConfig, inputs: PreparedInputs): Pack
     case "synthetic":
       return new SyntheticSource(config, traffic);
     case "capture":
-      return new CaptureSource(config, traffic, inputs.capture ?? readCapture(traffic.path));
+      return new CaptureSource(
+        config,
+        traffic,
+        inputs.capture ?? readCapture(traffic.path, { maxGapNs: traffic.maxGapNs }),
+      );
     case "trace":
       return openTraceSource(config, traffic);
   }

@@ -220,7 +220,7 @@ describe("trace errors", () => {
     expect(e.message).toContain(`: corrupt arrival ${JSON.stringify(line)}: ${problem}`);
   });
 
-  it("nothing after the end line, and the end line exactly {\"end\":N}", () => {
+  it('nothing after the end line, and the end line exactly {"end":N}', () => {
     const text = readFileSync(good(), "utf8");
     const lines = text.trimEnd().split("\n");
     const after = traceError(() => readTrace(write(`${text}[99999,1500,0,-1]\n`)));

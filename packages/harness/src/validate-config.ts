@@ -1,4 +1,5 @@
 import { DEFAULT_RX_QUEUE_CONFIG, type RxQueueConfig, resolveRxQueueConfig, SUPPORTED_PAGE_SIZES } from "@rxsim/core";
+import { DEFAULT_MAX_GAP_NS } from "./capture-reader.js";
 import { arr, asObject, bool, checkKeys, checkNumber, join, num, oneOf, type Rec, show, str } from "./config-checks.js";
 import { ConfigError } from "./config-error.js";
 import {
@@ -169,12 +170,13 @@ function validateTraffic(o: Rec): TrafficConfig {
   const p = "traffic";
   const kind = oneOf(o, "kind", p, "synthetic", ["synthetic", "capture", "trace"] as const);
   if (kind === "capture") {
-    checkKeys(o, p, ["kind", "path", "loop", "timeScale"]);
+    checkKeys(o, p, ["kind", "path", "loop", "timeScale", "maxGapNs"]);
     return {
       kind,
       path: str(o, "path", p, "", true),
       loop: bool(o, "loop", p, false),
       timeScale: num(o, "timeScale", p, 1, { min: 0, minExclusive: true }),
+      maxGapNs: num(o, "maxGapNs", p, DEFAULT_MAX_GAP_NS, { min: 0, minExclusive: true }),
     };
   }
   if (kind === "trace") {
