@@ -108,6 +108,7 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
       .option("--scenario <name>", "for captures: the scenario giving everything but the traffic (default: default)")
       .option("--json <file>", "write the results")
       .option("--csv <file>", "write one row per strategy")
+      .option("--max-gap <seconds>", "for captures: the longest pause between two packets taken as real (default 1)")
       .option(
         "--timeout <seconds>",
         "stop a run that takes longer (a strategy that never returns)",

@@ -27,7 +27,11 @@ export function checkRunOutputs(outputs: RunOutputs): void {
  */
 export function sayNotWritten(error: unknown, outputs: RunOutputs): unknown {
   const given = [...outputs.streamed, ...outputs.after].filter(([, path]) => path !== undefined);
-  if (given.length === 0 || !(error instanceof Error) || /^cannot write|nothing was written|not written/.test(error.message)) {
+  if (
+    given.length === 0 ||
+    !(error instanceof Error) ||
+    /^cannot write|nothing was written|not written/.test(error.message)
+  ) {
     return error;
   }
   try {

@@ -59,8 +59,17 @@ export function resolveScenario(name: string | undefined, flags: ScenarioFlags):
   if (name !== undefined && flags.config !== undefined) {
     throw new CliError("give either a scenario name or --config FILE, not both");
   }
-  let config: ScenarioConfig =
-    flags.config !== undefined ? loadConfigFile(flags.config) : getScenario(name ?? "default");
+  const base = flags.config !== undefined ? loadConfigFile(flags.config) : getScenario(name ?? "default");
+  return applyScenarioFlags(base, flags);
+}
+
+/**
+ * Apply `--packets`, `--seed`, `--checker`/`--no-checker` and `--set` to a
+ * configuration. The `--set` overrides are added to its description, so every
+ * header (table, JSON, report) says what actually ran.
+ */
+export function applyScenarioFlags(base: ScenarioConfig, flags: ScenarioFlags): ScenarioConfig {
+  let config = base;
   const sets: string[] = [...(flags.set ?? [])];
   if (flags.packets !== undefined) {
     const packets = parseCount("--packets", flags.packets, 1);
@@ -72,5 +81,7 @@ export function resolveScenario(name: string | undefined, flags: ScenarioFlags):
   if (flags.checker !== undefined) sets.push(`checker=${flags.checker}`);
   for (const s of sets) if (!s.includes("=")) throw new CliError(`--set ${JSON.stringify(s)}: expected key=value`);
   if (sets.length > 0) config = applySetOverrides(config, sets);
+  const changed = (flags.set ?? []).filter((s) => !s.startsWith("description=") && !s.startsWith("name="));
+  if (changed.length > 0) config = { ...config, description: `${config.description}; --set ${changed.join(" ")}` };
   return config;
 }

@@ -17,6 +17,7 @@ export { OUT_OF_RANGE_BUF_ID } from "./misbehaving-device.js";
 export type { PacketSource } from "./packet-source.js";
 export {
   type ComparisonResult,
+  type InputSummary,
   type Metrics,
   type PacketRatios,
   RESULT_SCHEMA_VERSION,

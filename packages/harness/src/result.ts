@@ -134,6 +134,22 @@ export interface StrategyResult {
   readonly timeSeries: TimeSeries;
 }
 
+/** The file a replayed comparison read its traffic from. */
+export interface InputSummary {
+  /** A pcap/pcapng capture or an rxsim trace. */
+  readonly kind: "capture" | "trace";
+  /** The file as given. */
+  readonly path: string;
+  /** Packets in the capture, or arrivals replayed from the trace. */
+  readonly packets: number;
+  /** Captures: the container format. */
+  readonly format?: "pcap" | "pcapng";
+  /** Captures: the link type, converted to Ethernet frames when it was another. */
+  readonly linkType?: string;
+  /** Captures: packets whose timestamp went back before an earlier packet's (replayed at the latest time so far). */
+  readonly backwardTimestamps?: number;
+}
+
 /** The results of one comparison: the JSON written by the CLI. */
 export interface ComparisonResult {
   /** {@link RESULT_SCHEMA_VERSION}. */
@@ -148,6 +164,8 @@ export interface ComparisonResult {
   readonly seed: number;
   /** Simulated ns of the warm-up part (the time the first measured packet arrived). Identical for every strategy. */
   readonly warmupEndNs: number;
+  /** Present when the traffic came from a file: what was read. */
+  readonly input?: InputSummary;
   /** One entry per strategy, in the order given. */
   readonly results: StrategyResult[];
 }

@@ -1,6 +1,7 @@
 import { describeFactoryProblem, type RxStrategyFactory } from "@rxsim/core";
+import type { Capture } from "./capture-reader.js";
 import { ConfigError } from "./config-error.js";
-import { type ComparisonResult, RESULT_SCHEMA_VERSION, type StrategyResult } from "./result.js";
+import { type ComparisonResult, type InputSummary, RESULT_SCHEMA_VERSION, type StrategyResult } from "./result.js";
 import type { ScenarioConfig } from "./scenario-config.js";
 import { openSource, prepareInputs, type RunOptions, simulate } from "./simulation.js";
 import { formatTraceEnd, formatTraceHeader, readTraceHeader, type TraceSink } from "./trace.js";
@@ -88,6 +89,7 @@ export function runComparison(
     results.push(outcome.result);
     warmupEndNs = outcome.warmupEndNs;
   });
+  const input = summarizeInput(cfg, inputs.capture, perRun);
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: "rxsim",
@@ -95,7 +97,23 @@ export function runComparison(
     config: cfg,
     seed: cfg.seed,
     warmupEndNs,
+    ...(input !== null ? { input } : {}),
     results,
+  };
+}
+
+/** What a comparison read its traffic from, or null for synthetic traffic. */
+function summarizeInput(cfg: ScenarioConfig, capture: Capture | null, arrivals: number): InputSummary | null {
+  const traffic = cfg.traffic;
+  if (traffic.kind === "trace") return { kind: "trace", path: traffic.path, packets: arrivals };
+  if (traffic.kind !== "capture" || capture === null) return null;
+  return {
+    kind: "capture",
+    path: traffic.path,
+    packets: capture.packets,
+    format: capture.format,
+    linkType: capture.linkType,
+    backwardTimestamps: capture.backwardTimestamps,
   };
 }
 

@@ -24,6 +24,13 @@ export function writeOutputs(result: ComparisonResult, flags: { json?: string; c
   if (flags.csv !== undefined) writeOutput("--csv", flags.csv, toCsv(result.results));
 }
 
+/** The input line of a replay's header. */
+function describeInput(input: NonNullable<ComparisonResult["input"]>): string {
+  if (input.kind === "trace") return `input: trace ${input.path}, ${input.packets.toLocaleString("en-US")} arrivals`;
+  const back = input.backwardTimestamps ? `, ${input.backwardTimestamps} timestamp(s) went backwards` : "";
+  return `input: capture ${input.path} (${input.format}, ${input.linkType} link, ${input.packets.toLocaleString("en-US")} packets${back})`;
+}
+
 /** Exit code for a finished comparison: 1 when the checker found anything. */
 export function exitCodeFor(result: ComparisonResult): number {
   const bad = result.results.filter((r) => r.metrics.violations > 0 || r.metrics.leakedPages > 0);
@@ -38,14 +45,26 @@ export function exitCodeFor(result: ComparisonResult): number {
 /** Print the header lines and the table of a comparison, and on stderr each queue that stalled for good. */
 export function printComparison(result: ComparisonResult, config: ScenarioConfig): void {
   const q = result.config.queue;
+  const input = result.input;
+  const traffic = config.traffic;
+  // What arrived: a capture without loop ends with the capture, a trace holds what it holds.
+  const packets =
+    input === undefined || (traffic.kind === "capture" && traffic.loop)
+      ? config.packets
+      : Math.min(config.packets, input.packets);
+  const warmup = Math.min(config.warmupPackets, packets);
   process.stdout.write(
     `scenario ${result.scenario}: ${config.description}\n` +
-      `seed ${result.seed}, ${config.packets.toLocaleString("en-US")} packets (${config.warmupPackets.toLocaleString(
-        "en-US",
-      )} warm-up), ${q.pageSize} B pages, ${q.bufferSize} B buffers, ${q.bufqSlots}-slot rings, checker ${
-        config.checker ? "on" : "off"
-      }\n`,
+      (input !== undefined ? `${describeInput(input)}\n` : "") +
+      `seed ${result.seed}, ${packets.toLocaleString("en-US")} packets (${warmup.toLocaleString("en-US")} warm-up), ${
+        q.pageSize
+      } B pages, ${q.bufferSize} B buffers, ${q.bufqSlots}-slot rings, checker ${config.checker ? "on" : "off"}\n`,
   );
+  if (input?.backwardTimestamps) {
+    process.stderr.write(
+      `rxsim: ${input.path}: ${input.backwardTimestamps} packet timestamp(s) went back before an earlier packet's; replayed at the latest time so far\n`,
+    );
+  }
   process.stdout.write(`${renderComparisonTable(result.results)}\n`);
   for (const r of result.results) {
     if (r.cannotStart !== undefined) {
