@@ -74,7 +74,12 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
       .option("--workers <n>", "worker threads (default: all cores)")
       .requiredOption("--out <file.jsonl>", "results file; each finished point is appended as it finishes")
       .option("--shard <i/n>", "run only shard i of n (points whose index ≡ i-1 mod n)")
-      .option("--resume", "skip the points already in --out and redo a torn last line"),
+      .option("--resume", "skip the points already in --out and redo a torn last line")
+      .option(
+        "--timeout <seconds>",
+        "stop a point that takes longer (a strategy that never returns)",
+        String(DEFAULT_TIMEOUT_S),
+      ),
   ).action((scenario, flags) => run(sweepCommand(scenario, flags)));
 
   program

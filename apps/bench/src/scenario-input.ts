@@ -3,6 +3,7 @@ import {
   applySetOverrides,
   ConfigError,
   getScenario,
+  keysWithoutEffect,
   type ScenarioConfig,
   validateScenarioConfig,
 } from "@rxsim/harness";
@@ -23,6 +24,19 @@ function parseCount(flag: string, text: string, min: number): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < min) throw new CliError(`${flag} ${text}: must be an integer ≥ ${min}`);
   return n;
+}
+
+/**
+ * Warn (stderr, one line each) about keys the user changed that have no effect
+ * in any of `configs` (`--set stack.holdNs=…` with `stack.hold=immediate`).
+ */
+export function warnKeysWithoutEffect(configs: readonly ScenarioConfig[], keys: readonly string[], flag: string): void {
+  for (const key of new Set(keys)) {
+    const problems = configs.map((c) => keysWithoutEffect(c, [key])[0]);
+    if (configs.length > 0 && problems.every((p) => p !== undefined)) {
+      process.stderr.write(`rxsim: warning: ${flag} ${problems[0]}\n`);
+    }
+  }
 }
 
 /** Read `--config FILE` (JSON, as printed by `rxsim show`). */
@@ -81,6 +95,11 @@ export function applyScenarioFlags(base: ScenarioConfig, flags: ScenarioFlags): 
   if (flags.checker !== undefined) sets.push(`checker=${flags.checker}`);
   for (const s of sets) if (!s.includes("=")) throw new CliError(`--set ${JSON.stringify(s)}: expected key=value`);
   if (sets.length > 0) config = applySetOverrides(config, sets);
+  warnKeysWithoutEffect(
+    [config],
+    (flags.set ?? []).map((s) => s.slice(0, s.indexOf("=")).trim()),
+    "--set",
+  );
   const changed = (flags.set ?? []).filter((s) => !s.startsWith("description=") && !s.startsWith("name="));
   if (changed.length > 0) config = { ...config, description: `${config.description}; --set ${changed.join(" ")}` };
   return config;

@@ -13,6 +13,7 @@ export {
 } from "./capture-reader.js";
 export { ConfigError } from "./config-error.js";
 export { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
+export { keysWithoutEffect } from "./keys-without-effect.js";
 export { OUT_OF_RANGE_BUF_ID } from "./misbehaving-device.js";
 export type { PacketSource } from "./packet-source.js";
 export {

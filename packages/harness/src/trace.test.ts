@@ -42,11 +42,12 @@ function record(config: ScenarioConfig): { path: string; result: ComparisonResul
   return { path, result };
 }
 
-/** Everything but the config (whose traffic now names the trace) must be identical. */
+/** Everything but the config and input (which now name the trace) must be identical. */
 function expectSameNumbers(a: ComparisonResult, b: ComparisonResult): void {
   expect(b.config.traffic.kind).toBe("trace");
-  const { config: _a, ...restA } = a;
-  const { config: _b, ...restB } = b;
+  expect(b.input?.kind).toBe("trace");
+  const { config: _a, input: _ia, ...restA } = a;
+  const { config: _b, input: _ib, ...restB } = b;
   expect(restB).toEqual(restA);
 }
 

@@ -121,10 +121,21 @@ function validateQueue(o: Rec): RxQueueConfig {
       `${doorbellThreshold} is larger than the ring (queue.bufqSlots ${bufqSlots})`,
     );
   }
+  const complqSlots = num(o, "complqSlots", p, d.complqSlots, { powerOfTwo: true, min: 2, max: 65536 });
+  // The driver rings the doorbell each time its tail crosses a multiple of the threshold
+  // (GVE_RX_BUF_THRESH_DQO). A ring holds one slot less than its size posted, and no more than the
+  // completion ring has room for: below the threshold the device never sees a buffer.
+  const maxPosted = Math.min(bufqSlots - 1, complqSlots);
+  if (maxPosted < doorbellThreshold) {
+    throw new ConfigError(
+      join(p, "doorbellThreshold"),
+      `${doorbellThreshold} buffers must be posted before the doorbell rings, but queue.bufqSlots ${bufqSlots} and queue.complqSlots ${complqSlots} allow at most ${maxPosted} posted at once: the device would never see a buffer (lower queue.doorbellThreshold or enlarge the rings)`,
+    );
+  }
   const c: RxQueueConfig = {
     pageSize,
     bufqSlots,
-    complqSlots: num(o, "complqSlots", p, d.complqSlots, { powerOfTwo: true, min: 2, max: 65536 }),
+    complqSlots,
     bufferSize,
     copybreak: num(o, "copybreak", p, d.copybreak, { integer: true, min: 0, max: 65535 }),
     budget: num(o, "budget", p, d.budget, { integer: true, min: 1, max: 65536 }),

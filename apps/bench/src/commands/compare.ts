@@ -1,4 +1,4 @@
-import { type ComparisonResult, runComparison, type ScenarioConfig } from "@rxsim/harness";
+import { type ComparisonResult, runComparison, type ScenarioConfig, type StrategyResult } from "@rxsim/harness";
 import { CliError, ExitCode } from "../errors.js";
 import { loadStrategies } from "../load-strategies.js";
 import { toCsv } from "../metric-rows.js";
@@ -22,6 +22,25 @@ export interface CompareFlags extends ScenarioFlags {
 export function writeOutputs(result: ComparisonResult, flags: { json?: string; csv?: string }): void {
   if (flags.json !== undefined) writeOutput("--json", flags.json, `${JSON.stringify(result, null, 2)}\n`);
   if (flags.csv !== undefined) writeOutput("--csv", flags.csv, toCsv(result.results));
+}
+
+/** Why a queue stayed stalled, from what the run counted: the hint names the cause found. */
+export function stallCause(r: StrategyResult, config: ScenarioConfig): string {
+  const m = r.metrics;
+  const cap = config.memory.maxPages;
+  if (cap !== null && m.peakResidentPagesRun >= cap) {
+    return `the page table's cap was reached (memory.maxPages ${cap}): the strategy had no page to post; raise memory.maxPages`;
+  }
+  // Failures during the warm-up are not in the measured counts: the schedule says whether there were any.
+  const f = config.memory.allocFailure;
+  const injected = f.probability > 0 || f.windows.length > 0 || f.attempts.length > 0;
+  if ((m.allocFailures > 0 || injected) && !config.driver.starvationTimer) {
+    return "refills found no page (memory.allocFailure makes allocations fail) and nothing retried them: set driver.starvationTimer=true to re-schedule NAPI";
+  }
+  if (m.allocFailures > 0 || injected) {
+    return "refills kept finding no page even with the starvation timer: the failure schedule (memory.allocFailure) outlasts the run";
+  }
+  return `no page allocation failed, yet the strategy stopped posting (${m.buffersPosted} buffer(s) posted in the measured part): look at its refill`;
 }
 
 /** The input line of a replay's header. */
@@ -74,7 +93,7 @@ export function printComparison(result: ComparisonResult, config: ScenarioConfig
     const start = r.metrics.stallStartNs;
     if (!r.metrics.stalledAtEnd || start === null) continue;
     process.stderr.write(
-      `rxsim: ${r.strategy}: the queue stalled at ${(start / 1e6).toFixed(3)} ms and never recovered: no buffer visible to the device and no poll pending (set driver.starvationTimer=true to re-schedule NAPI)\n`,
+      `rxsim: ${r.strategy}: the queue stalled at ${(start / 1e6).toFixed(3)} ms and never recovered: no buffer visible to the device and no poll pending; ${stallCause(r, config)}\n`,
     );
   }
 }

@@ -8,10 +8,11 @@ import { appendRecord, dropTornTail, scanJsonl, writeFileAtomic } from "../jsonl
 import { loadStrategies } from "../load-strategies.js";
 import { assertWritable } from "../output-paths.js";
 import { createProgress } from "../progress.js";
-import { resolveScenario, type ScenarioFlags } from "../scenario-input.js";
+import { resolveScenario, type ScenarioFlags, warnKeysWithoutEffect } from "../scenario-input.js";
 import { parseShard, parseVary, planSweep, type SweepPoint, shardPoints } from "../sweep-plan.js";
 import { isSweepRecord, SWEEP_RECORD_KIND, SWEEP_RECORD_VERSION, type SweepRecord } from "../sweep-record.js";
 import type { SweepTask } from "../sweep-worker.js";
+import { parseTimeout } from "../watchdog.js";
 
 /** Flags of `rxsim sweep`. */
 export interface SweepFlags extends ScenarioFlags {
@@ -21,6 +22,7 @@ export interface SweepFlags extends ScenarioFlags {
   out: string;
   shard?: string;
   resume?: boolean;
+  timeout?: string;
 }
 
 function parseWorkers(text: string | undefined): number {
@@ -42,6 +44,7 @@ export async function sweepCommand(scenario: string | undefined, flags: SweepFla
   if (!flags.vary || flags.vary.length === 0) throw new CliError("sweep needs at least one --vary key=v1,v2,…");
   const axes = flags.vary.map(parseVary);
   const workers = parseWorkers(flags.workers);
+  const timeoutS = parseTimeout(flags.timeout);
   const base = resolveScenario(scenario, flags);
   // Load once here so a bad strategy fails before any worker starts.
   const factories = await loadStrategies(flags.strategies);
@@ -55,6 +58,11 @@ export async function sweepCommand(scenario: string | undefined, flags: SweepFla
     const sets = Object.entries(p.params).map(([k, v]) => `${k}=${v}`);
     configs.set(p.index, applySetOverrides(base, sets));
   }
+  warnKeysWithoutEffect(
+    [...configs.values()],
+    axes.map((a) => a.key),
+    "--vary",
+  );
   const sweepId = createHash("sha256")
     .update(JSON.stringify({ base, strategies: factories.map((f) => [f.name, f.options]), axes }))
     .digest("hex")
@@ -104,7 +112,7 @@ export async function sweepCommand(scenario: string | undefined, flags: SweepFla
           const config = configs.get(p.index) as ScenarioConfig;
           let results: SweepRecord["results"];
           try {
-            results = await pool.run({ config, strategies: flags.strategies, cwd: process.cwd() });
+            results = await pool.run({ config, strategies: flags.strategies, cwd: process.cwd(), timeoutS });
           } catch (error) {
             throw new CliError(`sweep point ${JSON.stringify(p.params)} failed: ${oneLine(error)}`, ExitCode.Problem);
           }
