@@ -117,13 +117,20 @@ function toConfig(v: ScenarioValues): ScenarioConfig {
   ]);
 }
 
+/** Long runs (`pnpm fuzz`) say how far they got, on stderr every 10,000 cases. */
+const PROGRESS_EVERY = RUNS >= 10_000 ? 10_000 : 0;
+
 describe(`fuzz: ${RUNS} random scenarios per strategy (seed ${SEED}), checker on`, () => {
   for (const [name, registered] of Object.entries(BUILTIN_STRATEGIES)) {
     it(
       `${name}: no violation, no leak, every bogus completion rejected`,
       () => {
+        let cases = 0;
         fc.assert(
           fc.property(scenarioValues, (values) => {
+            if (PROGRESS_EVERY > 0 && ++cases % PROGRESS_EVERY === 0) {
+              process.stderr.write(`fuzz ${name}: ${cases} of ${RUNS} cases (${new Date().toISOString()})\n`);
+            }
             let config = toConfig(values);
             // A QPL registers its whole pool (2 × ring slots) at setup and refuses a smaller cap
             // (tested in the dqo package); keep a cap, but one that leaves room for the pool and copies.
