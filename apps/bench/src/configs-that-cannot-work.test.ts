@@ -34,6 +34,20 @@ describe("configs that cannot work", () => {
     );
   });
 
+  it("the stall hint names the cause: a run that ends before the starvation timer fires", async () => {
+    const r = await runInProcess([
+      "compare",
+      ...QUICK,
+      "--set",
+      "memory.allocFailure.windows=[[0,1000]]",
+      "--set",
+      "driver.starvationTimer=true",
+    ]);
+    expect(r.stderr).toMatch(
+      /; the run ended before the starvation timer \(driver\.starvationTimerMs 20\) could fire: run more packets or shorten the timer\n$/,
+    );
+  });
+
   it("the stall hint names the cause: the page cap, which the starvation timer cannot help", async () => {
     const r = await runInProcess([
       "compare",

@@ -1,6 +1,7 @@
-import { resolve } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type CliRun, runBuilt, runInProcess } from "../test-support/run-cli.js";
+import { type CliRun, runBuilt, runInProcess, tempDir } from "../test-support/run-cli.js";
 
 // A strategy that breaks the contract is named with the member and the problem in one line,
 // exit 1 (the run found a problem), never "internal error" and never a silently wrong table.
@@ -60,6 +61,76 @@ describe("a faulty strategy is named, with the member and the problem", () => {
     writeFileSync(json, "previous\n");
     faultLine(await compareWith("complete-throws", ["--json", json]));
     expect(readFileSync(json, "utf8")).toBe("previous\n");
+  });
+});
+
+describe("a sweep point whose strategy is faulty", () => {
+  it("names the point, the strategy, the method and the problem; exit 1", () => {
+    const out = join(tempDir(), "s.jsonl");
+    const r = runBuiltWithFault("complete-throws", [
+      "sweep",
+      "--strategies",
+      FAULTY,
+      "--packets",
+      "3000",
+      "--workers",
+      "1",
+      "--vary",
+      "seed=1,2",
+      "--out",
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(
+      /^rxsim: sweep point \{"seed":"\d"\} failed: strategy faulty is faulty: complete threw RangeError: bad buffer$/m,
+    );
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+});
+
+describe("a strategy module whose import never settles", () => {
+  it("ends with a message and exit 2, not a silent exit code 13", () => {
+    const module = join(tempDir(), "never.mjs");
+    writeFileSync(module, "await new Promise(() => {});\nexport default {};\n");
+    const r = runBuilt(["compare", "--strategies", module]);
+    expect(r.stderr).toBe(
+      `rxsim: strategy module ${module} never finished loading: its top-level await waits on something that never happens\n`,
+    );
+    expect(r.code).toBe(2);
+  });
+});
+
+describe("a queue that cannot start is a result, not an internal error", () => {
+  it("dqo-qpl under an allocation failure window at time 0: reported for it, the others run", async () => {
+    const json = join(tempDir(), "r.json");
+    const r = await runInProcess([
+      "compare",
+      "--strategies",
+      "naive,dqo-qpl,dqo",
+      "--packets",
+      "3000",
+      "--set",
+      "memory.allocFailure.windows=[[0,1000]]",
+      "--set",
+      "driver.starvationTimer=true",
+      "--set",
+      "driver.starvationTimerMs=0.1",
+      "--json",
+      json,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(
+      "rxsim: dqo-qpl: the queue cannot start, every packet dropped: dqo: could not allocate QPL page 1 of 2048 in 64 attempts (the queue cannot start, as when gve_alloc_queue_page_list fails)\n",
+    );
+    const result = JSON.parse(readFileSync(json, "utf8"));
+    const [naive, qpl, dqo] = result.results;
+    expect(qpl.cannotStart).toMatch(/could not allocate QPL page 1 of 2048/);
+    expect(qpl.metrics.packetsDelivered).toBe(0);
+    expect(qpl.metrics.packetsDropped).toBe(qpl.metrics.packetsArrived);
+    expect(qpl.metrics.packetsArrived).toBe(2700);
+    expect(naive.cannotStart).toBeUndefined();
+    expect(naive.metrics.packetsDelivered).toBeGreaterThan(0);
+    expect(dqo.metrics.packetsDelivered).toBeGreaterThan(0);
   });
 });
 

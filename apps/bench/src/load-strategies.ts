@@ -52,6 +52,30 @@ async function importFrom(url: string, spec: string, cwd: string): Promise<unkno
   }
 }
 
+/**
+ * `import(url)`, or a CliError when it can never settle: a module whose
+ * top-level await waits on nothing would otherwise end the process silently
+ * with exit code 13. Node empties its event loop first (`beforeExit`), which
+ * is the sign that nothing can resolve the import any more.
+ */
+async function importSettling(load: () => Promise<unknown>, spec: string): Promise<unknown> {
+  let onBeforeExit: () => void = () => {};
+  const never = new Promise<never>((_, reject) => {
+    onBeforeExit = () =>
+      reject(
+        new CliError(
+          `strategy module ${spec} never finished loading: its top-level await waits on something that never happens`,
+        ),
+      );
+    process.once("beforeExit", onBeforeExit);
+  });
+  try {
+    return await Promise.race([load(), never]);
+  } finally {
+    process.off("beforeExit", onBeforeExit);
+  }
+}
+
 /** Load one strategy by built-in name, file path or package name. */
 export async function loadStrategy(spec: string, cwd = process.cwd()): Promise<RxStrategyFactory> {
   const builtin = BUILTIN_STRATEGIES[spec];
@@ -66,8 +90,9 @@ export async function loadStrategy(spec: string, cwd = process.cwd()): Promise<R
   }
   let mod: Record<string, unknown>;
   try {
-    mod = (await importFrom(url, spec, cwd)) as Record<string, unknown>;
+    mod = (await importSettling(() => importFrom(url, spec, cwd), spec)) as Record<string, unknown>;
   } catch (error) {
+    if (error instanceof CliError) throw error;
     const code = (error as { code?: string }).code;
     if (code === "ERR_MODULE_NOT_FOUND" || code === "ERR_UNSUPPORTED_DIR_IMPORT") {
       throw new CliError(

@@ -25,11 +25,15 @@ export function writeOutputs(result: ComparisonResult, flags: { json?: string; c
 }
 
 /** Why a queue stayed stalled, from what the run counted: the hint names the cause found. */
-export function stallCause(r: StrategyResult, config: ScenarioConfig): string {
+export function stallCause(r: StrategyResult, config: ScenarioConfig, endNs: number): string {
   const m = r.metrics;
   const cap = config.memory.maxPages;
   if (cap !== null && m.peakResidentPagesRun >= cap) {
     return `the page table's cap was reached (memory.maxPages ${cap}): the strategy had no page to post; raise memory.maxPages`;
+  }
+  const timerNs = config.driver.starvationTimerMs * 1e6;
+  if (config.driver.starvationTimer && m.stallStartNs !== null && endNs < m.stallStartNs + timerNs) {
+    return `the run ended before the starvation timer (driver.starvationTimerMs ${config.driver.starvationTimerMs}) could fire: run more packets or shorten the timer`;
   }
   // Failures during the warm-up are not in the measured counts: the schedule says whether there were any.
   const f = config.memory.allocFailure;
@@ -93,7 +97,7 @@ export function printComparison(result: ComparisonResult, config: ScenarioConfig
     const start = r.metrics.stallStartNs;
     if (!r.metrics.stalledAtEnd || start === null) continue;
     process.stderr.write(
-      `rxsim: ${r.strategy}: the queue stalled at ${(start / 1e6).toFixed(3)} ms and never recovered: no buffer visible to the device and no poll pending; ${stallCause(r, config)}\n`,
+      `rxsim: ${r.strategy}: the queue stalled at ${(start / 1e6).toFixed(3)} ms and never recovered: no buffer visible to the device and no poll pending; ${stallCause(r, config, result.warmupEndNs + r.metrics.durationNs)}\n`,
     );
   }
 }
