@@ -148,7 +148,8 @@ describe("a strategy that never returns", () => {
 function runBuiltWithFault(fault: string, args: string[]): CliRun {
   process.env.RXSIM_TEST_FAULT = fault;
   try {
-    return runBuilt(args);
+    // Generous on a loaded machine, yet a run the watchdog fails to stop ends the test.
+    return runBuilt(args, undefined, 90_000);
   } finally {
     delete process.env.RXSIM_TEST_FAULT;
   }

@@ -36,9 +36,18 @@ export async function runInProcess(args: string[]): Promise<CliRun> {
   }
 }
 
-/** Run the built `rxsim` as a child process. */
-export function runBuilt(args: string[], cwd?: string): CliRun {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", cwd });
+/**
+ * Run the built `rxsim` as a child process. A child still running after
+ * `timeoutMs` is killed (code -1): a hung CLI fails its test instead of
+ * hanging the test worker, whose own timeout cannot stop a synchronous spawn.
+ */
+export function runBuilt(args: string[], cwd?: string, timeoutMs = 300_000): CliRun {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: "utf8",
+    cwd,
+    timeout: timeoutMs,
+    killSignal: "SIGKILL",
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
