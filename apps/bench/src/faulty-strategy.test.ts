@@ -88,6 +88,18 @@ describe("a sweep point whose strategy is faulty", () => {
   });
 });
 
+describe("a strategy module whose exports throw when read", () => {
+  it("is one line naming the module, exit 2", async () => {
+    const module = join(tempDir(), "hostile.mjs");
+    writeFileSync(module, `export { hostileFactory as default } from ${JSON.stringify(FAULTY)};\n`);
+    const r = await runInProcess(["compare", "--strategies", module]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `rxsim: strategy module ${module} does not meet the rxsim strategy contract: reading it threw Error: factory trap\n`,
+    );
+  });
+});
+
 describe("a strategy module whose import never settles", () => {
   it("ends with a message and exit 2, not a silent exit code 13", () => {
     const module = join(tempDir(), "never.mjs");
