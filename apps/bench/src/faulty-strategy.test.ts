@@ -146,6 +146,34 @@ describe("a queue that cannot start is a result, not an internal error", () => {
   });
 });
 
+describe("a sweep point where a queue cannot start", () => {
+  it("records it for that strategy, and the others' numbers", () => {
+    const out = join(tempDir(), "s.jsonl");
+    const r = runBuilt([
+      "sweep",
+      "--strategies",
+      "naive,dqo-qpl",
+      "--packets",
+      "3000",
+      "--workers",
+      "1",
+      "--vary",
+      "memory.allocFailure.probability=0,1",
+      "--out",
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const [clean, failing] = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(clean.results[1].cannotStart).toBeUndefined();
+    expect(failing.results[0].cannotStart).toBeUndefined();
+    expect(failing.results[1].cannotStart).toMatch(/^dqo: could not allocate QPL page 1 of 2048/);
+    expect(failing.results[1].metrics.packetsDropped).toBe(failing.results[1].metrics.packetsArrived);
+  });
+});
+
 describe("a strategy that never returns", () => {
   it("is stopped by the --timeout watchdog with one line naming it, exit 1", () => {
     const r = runBuiltWithFault("refill-hangs", ["compare", "--strategies", `naive,${FAULTY}`, "--timeout", "2"]);
