@@ -29,6 +29,7 @@ export default async function runSweepPoint(task: SweepTask): Promise<SweepStrat
   return result.results.map((r) => ({
     strategy: r.strategy,
     options: r.options,
+    ...(r.cannotStart !== undefined ? { cannotStart: r.cannotStart } : {}),
     metrics: r.metrics,
     strategyStats: r.strategyStats,
   }));
