@@ -90,7 +90,13 @@ describe("bad traces", () => {
 
   it("a file that is neither a capture nor a trace", async () => {
     const f = file("notes.txt", "hello\n");
-    expect(usageError(await runInProcess(["replay", f]))).toMatch(/not an rxsim trace/);
+    expect(usageError(await runInProcess(["replay", f]))).toMatch(
+      /notes\.txt: not a pcap, pcapng or rxsim trace \(it starts with the bytes 0x68656c6c\)$/,
+    );
+    const empty = file("empty.bin", "");
+    expect(usageError(await runInProcess(["replay", empty]))).toMatch(
+      /not a pcap, pcapng or rxsim trace \(the file is empty\)$/,
+    );
   });
 });
 

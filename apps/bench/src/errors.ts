@@ -23,6 +23,12 @@ export class CliError extends Error {
 
 /** Reduce any thrown value to one line for stderr. */
 export function oneLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  let text: string;
+  try {
+    text = error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    // A Proxy, a throwing getter or toString: still one line, never a second exception.
+    text = "a thrown value that cannot be printed";
+  }
   return text.replace(/\s*\n\s*/g, " ").trim();
 }

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { describeFactoryProblem, type RxStrategyFactory } from "@rxsim/core";
+import { describeFactoryProblem, describeThrown, type RxStrategyFactory } from "@rxsim/core";
 import { CliError } from "./errors.js";
 import { BUILTIN_STRATEGIES } from "./registry.js";
 
@@ -15,6 +15,18 @@ function looksLikePath(spec: string): boolean {
  * arguments (like `createDqoStrategy`) that returns one.
  */
 function factoryFromModule(spec: string, mod: Record<string, unknown>): RxStrategyFactory {
+  try {
+    return checkedFactory(spec, mod);
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    // A throwing getter or a Proxy on the exports or the factory: still one line naming the module.
+    throw new CliError(
+      `strategy module ${spec} does not meet the rxsim strategy contract: reading it threw ${describeThrown(error)}`,
+    );
+  }
+}
+
+function checkedFactory(spec: string, mod: Record<string, unknown>): RxStrategyFactory {
   const candidates = [mod.default, mod.strategy, mod.factory].filter((c) => c !== undefined);
   if (candidates.length === 0) {
     throw new CliError(`strategy module ${spec} has no default export (nor a "strategy" or "factory" export)`);
@@ -24,12 +36,20 @@ function factoryFromModule(spec: string, mod: Record<string, unknown>): RxStrate
     try {
       value = (value as () => unknown)();
     } catch (error) {
-      throw new CliError(`strategy module ${spec}: calling its exported function failed: ${(error as Error).message}`);
+      throw new CliError(`strategy module ${spec}: calling its exported function failed: ${describeThrown(error)}`);
     }
   }
   const problem = describeFactoryProblem(value);
   if (problem) throw new CliError(`strategy module ${spec} does not meet the rxsim strategy contract: ${problem}`);
-  return value as RxStrategyFactory;
+  // A plain copy, read once here: later reads of a getter or a Proxy could throw mid-run.
+  const factory = value as RxStrategyFactory;
+  const create = factory.create;
+  return {
+    contractVersion: factory.contractVersion,
+    name: String(factory.name),
+    options: factory.options,
+    create: (env) => create.call(factory, env),
+  };
 }
 
 /**
@@ -52,6 +72,30 @@ async function importFrom(url: string, spec: string, cwd: string): Promise<unkno
   }
 }
 
+/**
+ * `import(url)`, or a CliError when it can never settle: a module whose
+ * top-level await waits on nothing would otherwise end the process silently
+ * with exit code 13. Node empties its event loop first (`beforeExit`), which
+ * is the sign that nothing can resolve the import any more.
+ */
+async function importSettling(load: () => Promise<unknown>, spec: string): Promise<unknown> {
+  let onBeforeExit: () => void = () => {};
+  const never = new Promise<never>((_, reject) => {
+    onBeforeExit = () =>
+      reject(
+        new CliError(
+          `strategy module ${spec} never finished loading: its top-level await waits on something that never happens`,
+        ),
+      );
+    process.once("beforeExit", onBeforeExit);
+  });
+  try {
+    return await Promise.race([load(), never]);
+  } finally {
+    process.off("beforeExit", onBeforeExit);
+  }
+}
+
 /** Load one strategy by built-in name, file path or package name. */
 export async function loadStrategy(spec: string, cwd = process.cwd()): Promise<RxStrategyFactory> {
   const builtin = BUILTIN_STRATEGIES[spec];
@@ -66,8 +110,9 @@ export async function loadStrategy(spec: string, cwd = process.cwd()): Promise<R
   }
   let mod: Record<string, unknown>;
   try {
-    mod = (await importFrom(url, spec, cwd)) as Record<string, unknown>;
+    mod = (await importSettling(() => importFrom(url, spec, cwd), spec)) as Record<string, unknown>;
   } catch (error) {
+    if (error instanceof CliError) throw error;
     const code = (error as { code?: string }).code;
     if (code === "ERR_MODULE_NOT_FOUND" || code === "ERR_UNSUPPORTED_DIR_IMPORT") {
       throw new CliError(

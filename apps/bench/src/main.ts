@@ -12,6 +12,7 @@ import { sweepMergeCommand } from "./commands/sweep-merge.js";
 import { sweepStatusCommand } from "./commands/sweep-status.js";
 import { viewCommand } from "./commands/view.js";
 import { CliError, ExitCode, oneLine } from "./errors.js";
+import { DEFAULT_TIMEOUT_S } from "./watchdog.js";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
@@ -54,7 +55,12 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
       .option("--json <file>", "write the results (schema: docs/results-schema.md)")
       .option("--csv <file>", "write one row per strategy")
       .option("--record <file>", "record the run's inputs as a trace (replay with `rxsim replay`)")
-      .option("--decision-log <file>", "write the decision log of a one-strategy run"),
+      .option("--decision-log <file>", "write the decision log of a one-strategy run")
+      .option(
+        "--timeout <seconds>",
+        "stop a run that takes longer (a strategy that never returns)",
+        String(DEFAULT_TIMEOUT_S),
+      ),
   ).action((scenario, flags) => run(compareCommand(scenario, flags)));
 
   program
@@ -80,7 +86,12 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
       // Required, but checked by the command: a required option here would be demanded of `sweep merge` too.
       .option("--out <file.jsonl>", "results file (required); each finished point is appended as it finishes")
       .option("--shard <i/n>", "run only shard i of n (points whose index ≡ i-1 mod n); one shard per --out")
-      .option("--resume", "skip the points already in --out and redo a torn last line"),
+      .option("--resume", "skip the points already in --out and redo a torn last line")
+      .option(
+        "--timeout <seconds>",
+        "stop a point that takes longer (a strategy that never returns)",
+        String(DEFAULT_TIMEOUT_S),
+      ),
   ).action((scenario, flags) => run(sweepCommand(scenario, flags)));
   sweep
     .command("merge <shard.jsonl...>")
@@ -145,10 +156,26 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
       .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
       .option("--scenario <name>", "for captures: the scenario giving everything but the traffic (default: default)")
       .option("--json <file>", "write the results")
-      .option("--csv <file>", "write one row per strategy"),
+      .option("--csv <file>", "write one row per strategy")
+      .option("--max-gap <seconds>", "for captures: the longest pause between two packets taken as real (default 1)")
+      .option(
+        "--timeout <seconds>",
+        "stop a run that takes longer (a strategy that never returns)",
+        String(DEFAULT_TIMEOUT_S),
+      ),
   ).action((file, flags) => run(replayCommand(file, flags)));
 
   return program;
+}
+
+/** The `name` of a thrown value, read without trusting it (a Proxy or a throwing getter). */
+function errorName(error: unknown): string {
+  try {
+    const name = (error as { name?: unknown })?.name;
+    return typeof name === "string" ? name : "";
+  } catch {
+    return "";
+  }
 }
 
 /** Run the command line; resolves to the exit code. Errors become one line on stderr. */
@@ -170,7 +197,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`rxsim: ${error.message.replace(/^error: /, "")}\n`);
       return ExitCode.Usage;
     }
-    const name = (error as { name?: string })?.name ?? "";
+    const name = errorName(error);
+    if (name === "StrategyFaultError") {
+      // The run found a problem: a strategy broke the contract (named with the member and what it did).
+      process.stderr.write(`rxsim: ${oneLine(error)}\n`);
+      return ExitCode.Problem;
+    }
     if (INPUT_ERRORS.has(name) || error instanceof CliError) {
       process.stderr.write(`rxsim: ${oneLine(error)}\n`);
       return error instanceof CliError ? error.exitCode : ExitCode.Usage;

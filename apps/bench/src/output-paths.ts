@@ -1,6 +1,7 @@
-import { closeSync, existsSync, openSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, realpathSync, rmSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { CliError, oneLine } from "./errors.js";
+import { CliError } from "./errors.js";
+import { writeFailure } from "./file-line-sink.js";
 import { writeFileAtomic } from "./jsonl-store.js";
 
 /** Why an open for writing failed, in words. */
@@ -55,6 +56,48 @@ export function writeOutput(flag: string, path: string, content: string): void {
   try {
     writeFileAtomic(path, content);
   } catch (error) {
-    throw new CliError(`cannot write ${flag} ${path}: ${oneLine(error)}`);
+    throw new CliError(`cannot write ${flag} ${path}: ${writeFailure(error)}`);
+  }
+}
+
+/** A flag and the path given with it (undefined: not given). */
+export type PathFlag = readonly [flag: string, path: string | undefined];
+
+/** What identifies a file: its device and inode when it exists (hard links, symlinks), else its full path. */
+function identity(path: string): { key: string; regular: boolean } {
+  const full = resolve(path);
+  if (!existsSync(full)) return { key: full, regular: true };
+  const st = statSync(realpathSync(full));
+  return { key: `${st.dev}:${st.ino}`, regular: st.isFile() };
+}
+
+/**
+ * Refuse, before a run, outputs that would lose data or mean nothing: an
+ * empty path, two outputs on one file (the second would overwrite the first),
+ * and an output that is an input of the same command (`report x --out x`).
+ * Non-regular files (`/dev/null`) may be named more than once.
+ * @throws CliError naming both flags.
+ */
+export function checkOutputPaths(outputs: readonly PathFlag[], inputs: readonly PathFlag[] = []): void {
+  const seen = new Map<string, string>();
+  for (const [flag, path] of inputs) {
+    if (path === undefined || path === "") continue;
+    const id = identity(path);
+    if (id.regular) seen.set(id.key, `input:${flag}`);
+  }
+  for (const [flag, path] of outputs) {
+    if (path === undefined) continue;
+    if (path.trim() === "") throw new CliError(`${flag} needs a file name, got an empty path`);
+    const id = identity(path);
+    if (!id.regular) continue;
+    const earlier = seen.get(id.key);
+    if (earlier !== undefined) {
+      throw new CliError(
+        earlier.startsWith("input:")
+          ? `${flag} ${path} is also this command's input (${earlier.slice(6)}): writing it would destroy it; choose another file`
+          : `${flag} and ${earlier} both name ${path}: one would overwrite the other; give each output its own file`,
+      );
+    }
+    seen.set(id.key, flag);
   }
 }

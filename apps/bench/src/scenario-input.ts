@@ -3,6 +3,7 @@ import {
   applySetOverrides,
   ConfigError,
   getScenario,
+  keysWithoutEffect,
   type ScenarioConfig,
   validateScenarioConfig,
 } from "@rxsim/harness";
@@ -25,6 +26,19 @@ function parseCount(flag: string, text: string, min: number): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < min) throw new CliError(`${flag} ${text}: must be an integer ≥ ${min}`);
   return n;
+}
+
+/**
+ * Warn (stderr, one line each) about keys the user changed that have no effect
+ * in any of `configs` (`--set stack.holdNs=…` with `stack.hold=immediate`).
+ */
+export function warnKeysWithoutEffect(configs: readonly ScenarioConfig[], keys: readonly string[], flag: string): void {
+  for (const key of new Set(keys)) {
+    const problems = configs.map((c) => keysWithoutEffect(c, [key])[0]);
+    if (configs.length > 0 && problems.every((p) => p !== undefined)) {
+      process.stderr.write(`rxsim: warning: ${flag} ${problems[0]}\n`);
+    }
+  }
 }
 
 /** Read `--config FILE` (JSON, as printed by `rxsim show`). */
@@ -61,8 +75,17 @@ export function resolveScenario(name: string | undefined, flags: ScenarioFlags):
   if (name !== undefined && flags.config !== undefined) {
     throw new CliError("give either a scenario name or --config FILE, not both");
   }
-  let config: ScenarioConfig =
-    flags.config !== undefined ? loadConfigFile(flags.config) : getScenario(name ?? "default");
+  const base = flags.config !== undefined ? loadConfigFile(flags.config) : getScenario(name ?? "default");
+  return applyScenarioFlags(base, flags);
+}
+
+/**
+ * Apply `--packets`, `--seed`, `--checker`/`--no-checker` and `--set` to a
+ * configuration. The `--set` overrides are added to its description, so every
+ * header (table, JSON, report) says what actually ran.
+ */
+export function applyScenarioFlags(base: ScenarioConfig, flags: ScenarioFlags): ScenarioConfig {
+  let config = base;
   const sets: string[] = [...(flags.set ?? [])];
   if (flags.packets !== undefined) {
     const packets = parseCount("--packets", flags.packets, 1);
@@ -75,5 +98,12 @@ export function resolveScenario(name: string | undefined, flags: ScenarioFlags):
   for (const s of sets) if (!s.includes("=")) throw new CliError(`--set ${JSON.stringify(s)}: expected key=value`);
   if (sets.length > 0) config = applySetOverrides(config, sets);
   if (flags.costProfile !== undefined) config = { ...config, costProfile: resolveCostProfile(flags.costProfile) };
+  warnKeysWithoutEffect(
+    [config],
+    (flags.set ?? []).map((s) => s.slice(0, s.indexOf("=")).trim()),
+    "--set",
+  );
+  const changed = (flags.set ?? []).filter((s) => !s.startsWith("description=") && !s.startsWith("name="));
+  if (changed.length > 0) config = { ...config, description: `${config.description}; --set ${changed.join(" ")}` };
   return config;
 }

@@ -12,6 +12,8 @@ export const SWEEP_RECORD_VERSION = 2;
 export interface SweepStrategyResult {
   strategy: string;
   options: unknown;
+  /** Set when the strategy's queue could not start at this point (see the results schema). */
+  cannotStart?: string;
   metrics: Metrics;
   strategyStats: Readonly<Record<string, number>>;
 }

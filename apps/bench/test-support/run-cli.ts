@@ -36,27 +36,58 @@ export async function runInProcess(args: string[]): Promise<CliRun> {
   }
 }
 
-/** Run the built `rxsim` as a child process. */
-export function runBuilt(args: string[], cwd?: string): CliRun {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", cwd });
+/**
+ * Run the built `rxsim` as a child process. A child still running after
+ * `timeoutMs` is killed (code -1): a hung CLI fails its test instead of
+ * hanging the test worker, whose own timeout cannot stop a synchronous spawn.
+ */
+export function runBuilt(args: string[], cwd?: string, timeoutMs = 300_000): CliRun {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: "utf8",
+    cwd,
+    timeout: timeoutMs,
+    killSignal: "SIGKILL",
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Start the built `rxsim` and kill it with SIGKILL once `until(stdout+stderr, file)` holds. */
-export function runBuiltUntilKilled(args: string[], until: () => boolean): Promise<void> {
+/**
+ * Start the built `rxsim` and kill it with SIGKILL once `until()` holds. `until` may read files
+ * the run creates: an exception from it (a file not there yet, or already removed) counts as
+ * "not yet", so the timer can never throw outside the test. The timer stops when the child
+ * exits; a child still running after `limitMs` is killed and the promise rejects.
+ */
+export function runBuiltUntilKilled(args: string[], until: () => boolean, limitMs = 120_000): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: "ignore" });
+    let done = false;
+    const finish = (error?: Error) => {
+      if (done) return;
+      done = true;
+      clearInterval(timer);
+      clearTimeout(limit);
+      if (error) reject(error);
+      else resolvePromise();
+    };
+    const holds = () => {
+      try {
+        return until();
+      } catch {
+        return false;
+      }
+    };
     const timer = setInterval(() => {
-      if (until()) {
+      if (!done && holds()) {
         clearInterval(timer);
         child.kill("SIGKILL");
       }
     }, 5);
-    child.on("exit", () => {
-      clearInterval(timer);
-      resolvePromise();
-    });
-    child.on("error", reject);
+    const limit = setTimeout(() => {
+      child.kill("SIGKILL");
+      finish(new Error(`rxsim ${args.join(" ")}: the kill condition never held in ${limitMs} ms`));
+    }, limitMs);
+    child.on("exit", () => finish());
+    child.on("error", (error) => finish(error));
   });
 }
 

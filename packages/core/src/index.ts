@@ -61,6 +61,7 @@ export {
   type PageTableOptions,
   SUPPORTED_PAGE_SIZES,
 } from "./page-table.js";
+export { isQueueCannotStart, QueueCannotStartError } from "./queue-cannot-start.js";
 export { BufferQueue, CompletionQueue, DEFAULT_DOORBELL_THRESHOLD } from "./rings.js";
 export { createRng, type Rng } from "./rng.js";
 export { RxQueue } from "./rx-queue.js";
@@ -79,6 +80,13 @@ export {
   type RxStrategyFactory,
 } from "./strategy.js";
 export { defineStrategyFactory, type RxStrategyClass } from "./strategy-factory.js";
+export {
+  describeThrown,
+  isStrategyFault,
+  StrategyFaultError,
+  type StrategyMethod,
+  strategyThrew,
+} from "./strategy-fault.js";
 export {
   type BufferSizes,
   checkIntegerOption,

@@ -22,6 +22,13 @@ import {
   type RxStrategy,
   type RxStrategyEnv,
 } from "./strategy.js";
+import {
+  createCheckedStrategy,
+  describeValue,
+  readStrategyStats,
+  StrategyFaultError,
+  strategyThrew,
+} from "./strategy-fault.js";
 
 const NONE = -1;
 // Module constants for the per-packet paths: under a module runner (vitest) every
@@ -35,6 +42,7 @@ const K_COPY = CompletionKind.Copy;
 const K_ERROR = CompletionKind.Error;
 const K_NOMEM = CompletionKind.NoMemory;
 const R_REJECTED = CompletionResult.Rejected;
+const R_ACCEPTED = CompletionResult.Accepted;
 const R_REDIRECTED = CompletionResult.Redirected;
 const R_DROPPED = CompletionResult.Dropped;
 
@@ -86,6 +94,8 @@ export class RxQueue {
   private readonly strategyCopybreak: number;
   /** The strategy listens to fragment releases: read once, so releasing asks no per-fragment question of it. */
   private readonly notifyRelease: boolean;
+  /** The factory's name: a faulty strategy's own `name` may not be readable. */
+  private readonly strategyName: string;
 
   // skb under construction (`rx->ctx.skb_head`), its fragment count in the current chained skb, and bytes.
   private skbHead = NONE;
@@ -151,10 +161,14 @@ export class RxQueue {
       clock: options.clock,
       log: this.log,
     };
-    this.strategy = factory.create(env);
-    this.strategyCopybreak = this.strategy.copybreak;
-    this.notifyRelease = typeof this.strategy.onFragmentRelease === "function";
-    if (this.strategy.onPageCountDrop) this.pages.setListener(this.strategy as Required<RxStrategy>);
+    this.strategyName = factory.name;
+    // A strategy that breaks the contract is named with the member and the problem, at no cost per
+    // packet: a try block costs nothing until something throws.
+    const created = createCheckedStrategy(factory, env);
+    this.strategy = created.strategy;
+    this.strategyCopybreak = created.copybreak;
+    this.notifyRelease = typeof created.strategy.onFragmentRelease === "function";
+    if (created.listens) this.pages.setListener(created.strategy as Required<RxStrategy>);
   }
 
   // ---- driver: posting ---------------------------------------------------
@@ -166,15 +180,30 @@ export class RxQueue {
     this.counters.refills++;
     if (this.log) this.log.line(`I refill ${max} ${this.pages.inNapi ? "napi" : "proc"} @${this.clock.now()}`);
     this.postBudget = max;
-    const n = this.strategy.refill(max);
+    let n: number;
+    try {
+      n = this.strategy.refill(max);
+    } catch (e) {
+      throw strategyThrew(this.strategyName, "refill", e);
+    }
+    const posted = max - this.postBudget;
     this.postBudget = 0;
+    if (n !== posted) {
+      throw new StrategyFaultError(
+        this.strategyName,
+        "refill",
+        `returned ${describeValue(n)} but posted ${posted} buffer(s)`,
+      );
+    }
     return n;
   }
 
   private post(bufId: number, page: number, offset: number, len: number): void {
     if (this.postBudget <= 0) {
-      throw new Error(
-        `strategy ${this.strategy.name} posted buf_id ${bufId} beyond the refill's limit (or outside refill)`,
+      throw new StrategyFaultError(
+        this.strategyName,
+        "refill",
+        `posted buf_id ${bufId} beyond the refill's limit (or outside refill)`,
       );
     }
     this.postBudget--;
@@ -328,10 +357,22 @@ export class RxQueue {
     const slotOffset = this.posted.offset(bufId);
     if (this.log) this.log.line(`I complete ${bufId} ${KIND_NAMES[kind]} ${bytes} @${this.clock.now()}`);
     if (this.checker) this.checker.completed(bufId);
-    const result = strategy.complete(bufId, kind, bytes);
+    let result: number;
+    try {
+      result = strategy.complete(bufId, kind, bytes);
+    } catch (e) {
+      throw strategyThrew(this.strategyName, "complete", e);
+    }
     if (result === R_REJECTED) {
       this.counters.rx_invalid_buf_id++;
       return 3;
+    }
+    if (result !== R_ACCEPTED && result !== R_REDIRECTED && result !== R_DROPPED) {
+      throw new StrategyFaultError(
+        this.strategyName,
+        "complete",
+        `returned ${describeValue(result)} for buf_id ${bufId}, not a CompletionResult (-1, 0, 1 or 2)`,
+      );
     }
     // The strategy took the buffer back: it is no longer outstanding.
     this.posted.release(bufId);
@@ -403,8 +444,19 @@ export class RxQueue {
       const len = skbs.fragLen[f];
       if (this.log) this.log.line(`I release ${page} ${off} ${len} ${inNapi ? "napi" : "proc"} @${this.clock.now()}`);
       if (this.checker) this.checker.released(page, off, len);
-      this.pages.put(page);
-      if (notify) (strategy as Required<RxStrategy>).onFragmentRelease(page, off, len, inNapi);
+      // The page table throws nothing itself: what escapes put is the strategy's listener.
+      try {
+        this.pages.put(page);
+      } catch (e) {
+        throw strategyThrew(this.strategyName, "onPageCountDrop", e);
+      }
+      if (notify) {
+        try {
+          (strategy as Required<RxStrategy>).onFragmentRelease(page, off, len, inNapi);
+        } catch (e) {
+          throw strategyThrew(this.strategyName, "onFragmentRelease", e);
+        }
+      }
     }
     skbs.freeSkbRecord(skb);
     this.pages.inNapi = prevNapi;
@@ -430,7 +482,19 @@ export class RxQueue {
       const bufq = this.bufq;
       for (let s = bufq.head; s !== bufq.tail; s = (s + 1) & bufq.mask) this.checker.completed(bufq.bufId[s]);
     }
-    this.strategy.teardown();
+    try {
+      this.strategy.teardown();
+    } catch (e) {
+      throw strategyThrew(this.strategyName, "teardown", e);
+    }
+  }
+
+  /**
+   * The strategy's `stats()`, checked: an object of finite numbers.
+   * @throws StrategyFaultError when it throws or returns anything else.
+   */
+  strategyStats(): Record<string, number> {
+    return readStrategyStats(this.strategyName, this.strategy);
   }
 
   /**
@@ -439,14 +503,22 @@ export class RxQueue {
    */
   teardownWorkAt(): number {
     if (!this.stopped || this.strategy.teardownWorkAt === undefined) return Number.POSITIVE_INFINITY;
-    return this.strategy.teardownWorkAt();
+    try {
+      return this.strategy.teardownWorkAt();
+    } catch (e) {
+      throw strategyThrew(this.strategyName, "teardownWorkAt", e);
+    }
   }
 
   /** Run the strategy's deferred teardown work; the caller has set the clock to {@link teardownWorkAt}. */
   runTeardownWork(): void {
     if (!this.stopped || this.strategy.runTeardownWork === undefined) return;
     if (this.log) this.log.line(`I teardown-work @${this.clock.now()}`);
-    this.strategy.runTeardownWork();
+    try {
+      this.strategy.runTeardownWork();
+    } catch (e) {
+      throw strategyThrew(this.strategyName, "runTeardownWork", e);
+    }
   }
 
   /** True once {@link teardown} ran. */

@@ -1,3 +1,5 @@
+import { type LinkType, linkTypeFor } from "./capture-link.js";
+
 /**
  * A capture file cannot be read: it is not pcap/pcapng, it is cut short, or a
  * header is impossible. The message is one line naming the file, the problem
@@ -23,7 +25,10 @@ export interface Capture {
   readonly format: "pcap" | "pcapng";
   /** Number of packets. */
   readonly packets: number;
-  /** Original length of each packet on the link (tshark's `frame.len`), bytes. */
+  /**
+   * Each packet as the NIC receives it, bytes: the original length on the link
+   * (tshark's `frame.len`), converted to an Ethernet frame for other link types.
+   */
   readonly sizes: Uint32Array;
   /** Bytes of each packet stored in the file (`frame.cap_len`; smaller when the snap length cut it). */
   readonly capturedSizes: Uint32Array;
@@ -35,7 +40,27 @@ export interface Capture {
   readonly timestampsNs: Float64Array;
   /** Absolute time of the first packet, ns since the Unix epoch (0n when there is none). */
   readonly startNs: bigint;
+  /** The link type's name (`ETHERNET`, or one converted to Ethernet frames). */
+  readonly linkType: string;
+  /**
+   * Packets whose timestamp is earlier than an earlier packet's (interleaved
+   * interfaces, a clock stepped back): replayed at the latest time so far.
+   */
+  readonly backwardTimestamps: number;
 }
+
+/** Options of {@link parseCapture}. */
+export interface CaptureOptions {
+  /**
+   * Largest forward jump between consecutive timestamps, ns (default 1 s): a
+   * longer one is more likely a corrupt timestamp than a pause, and would
+   * stretch the run (one bad record made a 30 ms capture last 10^18 ns).
+   */
+  readonly maxGapNs?: number;
+}
+
+/** Default {@link CaptureOptions.maxGapNs}: 1 s. */
+export const DEFAULT_MAX_GAP_NS = 1e9;
 
 const PCAP_MAGIC_US = 0xa1b2c3d4;
 const PCAP_MAGIC_NS = 0xa1b23c4d;
@@ -43,23 +68,62 @@ const PCAPNG_SHB = 0x0a0d0d0a;
 const PCAPNG_BYTE_ORDER = 0x1a2b3c4d;
 /** Wireshark's largest standard packet (`WTAP_MAX_PACKET_SIZE_STANDARD`); more means a corrupt length. */
 const MAX_CAPTURED = 262144;
+const NOT_A_CAPTURE = "not a pcap, pcapng or rxsim trace";
 
 /** Parse capture bytes already in memory. `name` is used in error messages. @throws CaptureError */
-export function parseCapture(bytes: Uint8Array, name = "<capture>"): Capture {
+export function parseCapture(bytes: Uint8Array, name = "<capture>", options: CaptureOptions = {}): Capture {
   if (bytes.length < 4)
-    throw new CaptureError(name, 0, `file is ${bytes.length} bytes, too short for a capture header`);
+    throw new CaptureError(name, 0, `${NOT_A_CAPTURE}: file is ${bytes.length} bytes, too short for a capture header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const cols = new Columns(name, options.maxGapNs ?? DEFAULT_MAX_GAP_NS);
   const magic = view.getUint32(0, true);
-  if (magic === PCAPNG_SHB) return parsePcapng(view, name);
+  if (magic === PCAPNG_SHB) return parsePcapng(view, name, cols);
   for (const little of [true, false]) {
     const m = view.getUint32(0, little);
-    if (m === PCAP_MAGIC_US || m === PCAP_MAGIC_NS) return parsePcap(view, name, little, m === PCAP_MAGIC_NS);
+    if (m === PCAP_MAGIC_US || m === PCAP_MAGIC_NS) return parsePcap(view, name, little, m === PCAP_MAGIC_NS, cols);
   }
   throw new CaptureError(
     name,
     0,
-    `not a pcap or pcapng file: unknown magic number 0x${view.getUint32(0, false).toString(16).padStart(8, "0")}`,
+    `${NOT_A_CAPTURE}: unknown magic number 0x${view.getUint32(0, false).toString(16).padStart(8, "0")}`,
   );
+}
+
+/**
+ * Check a record's original length against what was captured, and convert it
+ * to the frame a NIC receives.
+ * @throws CaptureError at `offset` for a length that cannot be.
+ */
+function frameSize(name: string, offset: number, orig: number, captured: number, link: LinkType): number {
+  if (orig === 0 || orig > MAX_CAPTURED) {
+    throw new CaptureError(
+      name,
+      offset,
+      `corrupt packet record: original length ${orig} is not from 1 to ${MAX_CAPTURED}`,
+    );
+  }
+  if (orig < captured) {
+    throw new CaptureError(
+      name,
+      offset,
+      `corrupt packet record: original length ${orig} is below the captured length ${captured}`,
+    );
+  }
+  if (orig <= link.headerBytes) {
+    throw new CaptureError(
+      name,
+      offset,
+      `corrupt packet record: original length ${orig} leaves nothing after the ${link.name} header of ${link.headerBytes} bytes`,
+    );
+  }
+  return orig - link.headerBytes + link.ethernetBytes;
+}
+
+/** The link type's conversion, or a CaptureError at `offset` naming it. */
+function link(name: string, offset: number, linkType: number): LinkType {
+  const l = linkTypeFor(linkType);
+  if (typeof l === "string") throw new CaptureError(name, offset, l);
+  return l;
 }
 
 /** Growable columns of packet data. */
@@ -69,8 +133,31 @@ class Columns {
   times = new Float64Array(1024);
   n = 0;
   startNs = 0n;
+  linkType = "ETHERNET";
+  backward = 0;
+  private latestNs = 0;
 
-  push(size: number, captured: number, relNs: number): void {
+  constructor(
+    private readonly name: string,
+    private readonly maxGapNs: number,
+  ) {}
+
+  /**
+   * Append a packet at `relNs` after the first. A timestamp before the latest so far is counted;
+   * a jump forward by more than the limit is refused at the record's `offset`.
+   */
+  push(size: number, captured: number, relNs: number, offset: number): void {
+    if (this.n > 0) {
+      const gap = relNs - this.latestNs;
+      if (gap < 0) this.backward++;
+      else if (gap > this.maxGapNs) {
+        throw new CaptureError(
+          this.name,
+          offset,
+          `packet ${this.n + 1}'s timestamp jumps ${formatNs(gap)} past the previous one, more than the ${formatNs(this.maxGapNs)} allowed: a corrupt timestamp? (allow longer pauses with --max-gap SECONDS, or traffic.maxGapNs)`,
+        );
+      } else this.latestNs = relNs;
+    }
     if (this.n === this.sizes.length) {
       const cap = this.n * 2;
       this.sizes = grow(this.sizes, new Uint32Array(cap));
@@ -91,8 +178,18 @@ class Columns {
       capturedSizes: this.captured.slice(0, this.n),
       timestampsNs: this.times.slice(0, this.n),
       startNs: this.startNs,
+      linkType: this.linkType,
+      backwardTimestamps: this.backward,
     };
   }
+}
+
+/** A span of ns in words: `30.0 ms`, `3.2e+9 s`. */
+function formatNs(ns: number): string {
+  if (ns < 1e6) return `${(ns / 1e3).toFixed(1)} µs`;
+  if (ns < 1e9) return `${(ns / 1e6).toFixed(1)} ms`;
+  const s = ns / 1e9;
+  return s < 1e6 ? `${s.toFixed(1)} s` : `${s.toExponential(1)} s`;
 }
 
 function grow<T extends Uint32Array | Float64Array>(from: T, to: T): T {
@@ -100,14 +197,16 @@ function grow<T extends Uint32Array | Float64Array>(from: T, to: T): T {
   return to;
 }
 
-function parsePcap(view: DataView, name: string, little: boolean, nano: boolean): Capture {
+function parsePcap(view: DataView, name: string, little: boolean, nano: boolean, cols: Columns): Capture {
   const len = view.byteLength;
   if (len < 24) throw new CaptureError(name, 0, `truncated pcap file header: needs 24 bytes, file has ${len}`);
   const major = view.getUint16(4, little);
   if (major !== 2) throw new CaptureError(name, 4, `unsupported pcap version ${major}.${view.getUint16(6, little)}`);
+  // The low 16 bits of the link-type field; the upper bits describe an FCS (not part of orig_len's meaning here).
+  const linkType = link(name, 20, view.getUint32(20, little) & 0xffff);
+  cols.linkType = linkType.name;
   const fracToNs = nano ? 1 : 1000;
   const fracLimit = nano ? 1e9 : 1e6;
-  const cols = new Columns();
   let sec0 = 0;
   let frac0 = 0;
   let off = 24;
@@ -141,7 +240,8 @@ function parsePcap(view: DataView, name: string, little: boolean, nano: boolean)
       frac0 = frac;
       cols.startNs = BigInt(sec) * 1_000_000_000n + BigInt(frac * fracToNs);
     }
-    cols.push(orig, incl, (sec - sec0) * 1e9 + (frac - frac0) * fracToNs);
+    const size = frameSize(name, off + 12, orig, incl, linkType);
+    cols.push(size, incl, (sec - sec0) * 1e9 + (frac - frac0) * fracToNs, off);
     off += 16 + incl;
   }
   return cols.finish("pcap");
@@ -149,15 +249,15 @@ function parsePcap(view: DataView, name: string, little: boolean, nano: boolean)
 
 /** How an interface's timestamp ticks become ns: `ticks * mul / div + offsetNs`. */
 interface Interface {
+  link: LinkType;
   mul: bigint;
   div: bigint;
   offsetNs: bigint;
   snaplen: number;
 }
 
-function parsePcapng(view: DataView, name: string): Capture {
+function parsePcapng(view: DataView, name: string, cols: Columns): Capture {
   const len = view.byteLength;
-  const cols = new Columns();
   let little = true;
   let interfaces: Interface[] = [];
   let lastNs = 0n;
@@ -177,7 +277,7 @@ function parsePcapng(view: DataView, name: string): Capture {
       }
       interfaces = [];
     } else if (off === 0) {
-      throw new CaptureError(name, 0, "not a pcapng file: the first block is not a section header");
+      throw new CaptureError(name, 0, `${NOT_A_CAPTURE}: the first pcapng block is not a section header`);
     }
     const blockLen = view.getUint32(off + 4, little);
     if (blockLen < 12 || blockLen % 4 !== 0) {
@@ -206,9 +306,12 @@ function parsePcapng(view: DataView, name: string): Capture {
         if (major !== 1) throw new CaptureError(name, body + 4, `unsupported pcapng version ${major}`);
         break;
       }
-      case 1:
-        interfaces.push(readInterface(view, name, body, bodyLen, little));
+      case 1: {
+        const iface = readInterface(view, name, body, bodyLen, little);
+        interfaces.push(iface);
+        if (iface.link.name !== "ETHERNET" || cols.linkType === "ETHERNET") cols.linkType = iface.link.name;
         break;
+      }
       case 6:
       case 2: {
         // Enhanced Packet Block (6), or the obsolete Packet Block (2) with a 16-bit interface id.
@@ -233,7 +336,7 @@ function parsePcapng(view: DataView, name: string): Capture {
         const iface = interfaces[ifId];
         const ticks = (BigInt(view.getUint32(body + 4, little)) << 32n) | BigInt(view.getUint32(body + 8, little));
         lastNs = (ticks * iface.mul) / iface.div + iface.offsetNs;
-        pushPacket(cols, orig, captured, lastNs);
+        pushPacket(cols, frameSize(name, body + 16, orig, captured, iface.link), captured, lastNs, off);
         break;
       }
       case 3: {
@@ -249,7 +352,7 @@ function parsePcapng(view: DataView, name: string): Capture {
         if (4 + captured > bodyLen) {
           throw new CaptureError(name, body, `corrupt pcapng simple packet block: ${captured} bytes do not fit`);
         }
-        pushPacket(cols, orig, captured, lastNs);
+        pushPacket(cols, frameSize(name, body, orig, captured, interfaces[0].link), captured, lastNs, off);
         break;
       }
       default:
@@ -260,14 +363,20 @@ function parsePcapng(view: DataView, name: string): Capture {
   return cols.finish("pcapng");
 }
 
-function pushPacket(cols: Columns, orig: number, captured: number, ns: bigint): void {
+function pushPacket(cols: Columns, size: number, captured: number, ns: bigint, offset: number): void {
   if (cols.n === 0) cols.startNs = ns;
-  cols.push(orig, captured, Number(ns - cols.startNs));
+  cols.push(size, captured, Number(ns - cols.startNs), offset);
 }
 
 function readInterface(view: DataView, name: string, body: number, bodyLen: number, little: boolean): Interface {
   if (bodyLen < 8) throw new CaptureError(name, body, `corrupt pcapng interface block: body of ${bodyLen} bytes`);
-  const iface: Interface = { mul: 1000n, div: 1n, offsetNs: 0n, snaplen: view.getUint32(body + 4, little) };
+  const iface: Interface = {
+    link: link(name, body, view.getUint16(body, little)),
+    mul: 1000n,
+    div: 1n,
+    offsetNs: 0n,
+    snaplen: view.getUint32(body + 4, little),
+  };
   const end = body + bodyLen;
   let o = body + 8;
   while (o + 4 <= end) {

@@ -150,7 +150,7 @@ describe("classic pcap", () => {
     const junk = bytes.slice();
     junk.set([1, 2, 3, 4], 0);
     expect(captureError(() => parseCapture(junk, "j")).message).toBe(
-      "j: not a pcap or pcapng file: unknown magic number 0x01020304 (byte offset 0)",
+      "j: not a pcap, pcapng or rxsim trace: unknown magic number 0x01020304 (byte offset 0)",
     );
     const records = pcapRecords(bytes);
     const big = bytes.slice();

@@ -30,9 +30,24 @@ export function asObject(value: unknown, path: string): Rec {
   return value as Rec;
 }
 
+/** Keys that would reach an object's prototype when used as a path: never config keys. */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Refuse a key that would reach an object's prototype (`__proto__`,
+ * `constructor`, `prototype`), wherever it appears in a path.
+ * @throws ConfigError naming the path.
+ */
+export function checkKeySegment(key: string, path: string): void {
+  if (PROTOTYPE_KEYS.has(key)) {
+    throw new ConfigError(path, `"${key}" is not a config key (refused: it would reach the object prototype)`);
+  }
+}
+
 /** Reject keys not in `known`. */
 export function checkKeys(o: Rec, path: string, known: readonly string[]): void {
   for (const key of Object.keys(o)) {
+    checkKeySegment(key, join(path, key));
     if (!known.includes(key)) throw new ConfigError(join(path, key), `unknown key (known keys: ${known.join(", ")})`);
   }
 }

@@ -106,6 +106,16 @@ describe("validateScenarioConfig", () => {
   });
 });
 
+describe("a config file with a prototype key", () => {
+  it.each([
+    ['{"__proto__":{"polluted":1}}', "__proto__"],
+    ['{"memory":{"allocFailure":{"constructor":1}}}', "memory.allocFailure.constructor"],
+  ])("is refused: %s", (json, path) => {
+    const e = configError(() => validateScenarioConfig({ ...base, ...JSON.parse(json) }));
+    expect(e.message).toMatch(new RegExp(`^${path.replace(/\./g, "\\.")}: ".*" is not a config key`));
+  });
+});
+
 describe("applySetOverrides", () => {
   it("sets dotted paths, parsing JSON values and keeping bare words as strings", () => {
     const c = applySetOverrides(base, [
@@ -130,7 +140,7 @@ describe("applySetOverrides", () => {
 
   it("replaces a whole section with a JSON object", () => {
     const c = applySetOverrides(base, ['traffic={"kind":"capture","path":"a.pcap"}']);
-    expect(c.traffic).toEqual({ kind: "capture", path: "a.pcap", loop: false, timeScale: 1 });
+    expect(c.traffic).toEqual({ kind: "capture", path: "a.pcap", loop: false, timeScale: 1, maxGapNs: 1e9 });
   });
 
   it("names the key of an unknown or invalid override", () => {
@@ -141,6 +151,19 @@ describe("applySetOverrides", () => {
     );
     expect(configError(() => applySetOverrides(base, ["checker"])).message).toMatch(/is not key.path=value/);
     expect(configError(() => applySetOverrides(base, ["queue..pageSize=4096"])).message).toMatch(/empty key/);
+  });
+
+  it.each([
+    ["__proto__.polluted=1", "__proto__", "__proto__"],
+    ["queue.__proto__.polluted=1", "queue.__proto__", "__proto__"],
+    ["traffic.constructor.prototype.polluted=1", "traffic.constructor", "constructor"],
+    ["stack.prototype=1", "stack.prototype", "prototype"],
+    ['queue={"__proto__":{"polluted":1}}', "queue.__proto__", "__proto__"],
+    ['device={"misbehave":{"constructor":{"polluted":1}}}', "device.misbehave.constructor", "constructor"],
+  ])("refuses a prototype key at any depth: %s", (set, path, key) => {
+    const e = configError(() => applySetOverrides(base, [set]));
+    expect(e.message).toBe(`${path}: "${key}" is not a config key (refused: it would reach the object prototype)`);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
 

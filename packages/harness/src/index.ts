@@ -4,14 +4,16 @@
  * metrics, the scenario catalog and traces on top of `@rxsim/core`).
  */
 export { readCapture } from "./capture-file.js";
-export { type Capture, CaptureError, parseCapture } from "./capture-reader.js";
+export { type Capture, CaptureError, type CaptureOptions, DEFAULT_MAX_GAP_NS, parseCapture } from "./capture-reader.js";
 export { ConfigError } from "./config-error.js";
 export { runComparison, runComparisonFromTrace, runStrategy } from "./disk-runs.js";
 export { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
+export { keysWithoutEffect } from "./keys-without-effect.js";
 export { OUT_OF_RANGE_BUF_ID } from "./misbehaving-device.js";
 export type { PacketSource } from "./packet-source.js";
 export {
   type ComparisonResult,
+  type InputSummary,
   type Metrics,
   type PacketRatios,
   RESULT_SCHEMA_VERSION,

@@ -145,12 +145,34 @@ export interface StrategyResult {
   readonly strategy: string;
   /** The factory's options (after its defaults). */
   readonly options: unknown;
+  /**
+   * Set when the strategy's queue could not start (its setup allocation failed, as
+   * when `gve_alloc_queue_page_list` fails): why. The metrics then count every
+   * arrival as dropped. Absent for a queue that started.
+   */
+  readonly cannotStart?: string;
   /** The numbers. */
   readonly metrics: Metrics;
   /** `strategy.stats()` at the end of the run, before teardown (whole run, warm-up included). */
   readonly strategyStats: Readonly<Record<string, number>>;
   /** Time series for charts. */
   readonly timeSeries: TimeSeries;
+}
+
+/** The file a replayed comparison read its traffic from. */
+export interface InputSummary {
+  /** A pcap/pcapng capture or an rxsim trace. */
+  readonly kind: "capture" | "trace";
+  /** The file as given. */
+  readonly path: string;
+  /** Packets in the capture, or arrivals replayed from the trace. */
+  readonly packets: number;
+  /** Captures: the container format. */
+  readonly format?: "pcap" | "pcapng";
+  /** Captures: the link type, converted to Ethernet frames when it was another. */
+  readonly linkType?: string;
+  /** Captures: packets whose timestamp went back before an earlier packet's (replayed at the latest time so far). */
+  readonly backwardTimestamps?: number;
 }
 
 /** The results of one comparison: the JSON written by the CLI. */
@@ -167,6 +189,8 @@ export interface ComparisonResult {
   readonly seed: number;
   /** Simulated ns of the warm-up part (the time the first measured packet arrived). Identical for every strategy. */
   readonly warmupEndNs: number;
+  /** Present when the traffic came from a file: what was read. */
+  readonly input?: InputSummary;
   /** One entry per strategy, in the order given. */
   readonly results: StrategyResult[];
 }

@@ -1,6 +1,7 @@
 import { describeFactoryProblem, type RxStrategyFactory } from "@rxsim/core";
+import type { Capture } from "./capture-reader.js";
 import { ConfigError } from "./config-error.js";
-import { type ComparisonResult, RESULT_SCHEMA_VERSION, type StrategyResult } from "./result.js";
+import { type ComparisonResult, type InputSummary, RESULT_SCHEMA_VERSION, type StrategyResult } from "./result.js";
 import { openSource, prepareInputs } from "./run-inputs.js";
 import type { ScenarioConfig } from "./scenario-config.js";
 import { type RunOptions, simulate } from "./simulation.js";
@@ -12,6 +13,8 @@ import { validateScenarioConfig } from "./validate-config.js";
 export interface ComparisonOptions {
   /** Told how many arrivals were simulated so far, of how many (all strategies together). */
   onProgress?(done: number, total: number): void;
+  /** Told before each strategy's run starts (a watchdog names the one that never finished). */
+  onStrategyStart?(name: string, index: number): void;
   /**
    * Record the inputs (header, every arrival, end line) to this sink. The
    * inputs are the same for every strategy, so they are written once, during
@@ -77,6 +80,7 @@ export function runComparison(
   const trace = options.recordTrace;
   if (trace) trace.line(formatTraceHeader(cfg));
   factories.forEach((factory, i) => {
+    options.onStrategyStart?.(factory.name, i);
     const recording = i === 0 && trace !== undefined;
     const outcome = simulate(
       cfg,
@@ -93,6 +97,7 @@ export function runComparison(
     results.push(outcome.result);
     warmupEndNs = outcome.warmupEndNs;
   });
+  const input = summarizeInput(cfg, inputs.capture, perRun);
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: "rxsim",
@@ -100,7 +105,23 @@ export function runComparison(
     config: cfg,
     seed: cfg.seed,
     warmupEndNs,
+    ...(input !== null ? { input } : {}),
     results,
+  };
+}
+
+/** What a comparison read its traffic from, or null for synthetic traffic. */
+function summarizeInput(cfg: ScenarioConfig, capture: Capture | null, arrivals: number): InputSummary | null {
+  const traffic = cfg.traffic;
+  if (traffic.kind === "trace") return { kind: "trace", path: traffic.path, packets: arrivals };
+  if (traffic.kind !== "capture" || capture === null) return null;
+  return {
+    kind: "capture",
+    path: traffic.path,
+    packets: capture.packets,
+    format: capture.format,
+    linkType: capture.linkType,
+    backwardTimestamps: capture.backwardTimestamps,
   };
 }
 

@@ -14,7 +14,9 @@ export interface PreparedInputs {
 
 /** Read what the traffic needs (a capture) once. */
 export function prepareInputs(config: ScenarioConfig, files: TrafficFiles): PreparedInputs {
-  return { capture: config.traffic.kind === "capture" ? files.readCapture(config.traffic.path) : null, files };
+  const traffic = config.traffic;
+  const capture = traffic.kind === "capture" ? files.readCapture(traffic.path, { maxGapNs: traffic.maxGapNs }) : null;
+  return { capture, files };
 }
 
 /** Open the packet source of `config.traffic`. */
@@ -24,7 +26,11 @@ export function openSource(config: ScenarioConfig, inputs: PreparedInputs): Pack
     case "synthetic":
       return new SyntheticSource(config, traffic);
     case "capture":
-      return new CaptureSource(config, traffic, inputs.capture ?? inputs.files.readCapture(traffic.path));
+      return new CaptureSource(
+        config,
+        traffic,
+        inputs.capture ?? inputs.files.readCapture(traffic.path, { maxGapNs: traffic.maxGapNs }),
+      );
     case "trace":
       return inputs.files.openTrace(traffic.path, config.packets);
   }

@@ -58,6 +58,11 @@ export interface CaptureTraffic {
   readonly loop: boolean;
   /** Multiply the capture's inter-arrival times by this (0.5 = twice as fast). Default 1. */
   readonly timeScale: number;
+  /**
+   * Largest forward jump between consecutive timestamps, ns; a capture with a
+   * longer one is refused as corrupt. Default 1e9 (1 s).
+   */
+  readonly maxGapNs: number;
 }
 
 /** Replay a trace recorded by the harness (arrivals, flags and hold times exactly as recorded). */

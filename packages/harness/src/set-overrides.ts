@@ -1,4 +1,4 @@
-import { join, show } from "./config-checks.js";
+import { checkKeySegment, join, show } from "./config-checks.js";
 import { ConfigError } from "./config-error.js";
 import type { ScenarioConfig } from "./scenario-config.js";
 import { validateScenarioConfig } from "./validate-config.js";
@@ -8,6 +8,7 @@ import { validateScenarioConfig } from "./validate-config.js";
  * validate the result. Values are parsed as JSON when they parse
  * (`9000`, `true`, `null`, `[[0, 5e6]]`, `{"kind":"imix"}`), else taken as a
  * string (`traffic.kind=capture`). Intermediate objects are created as needed.
+ * `__proto__`, `constructor` and `prototype` are refused anywhere in a path.
  * @returns a new, validated config; the input is not changed.
  * @throws ConfigError naming the key path: a malformed override, a path through
  *   a non-object, an unknown key or an invalid value.
@@ -21,6 +22,10 @@ export function applySetOverrides(config: ScenarioConfig, sets: readonly string[
     const text = entry.slice(eq + 1);
     const keys = path.split(".");
     if (keys.some((k) => k.length === 0)) throw new ConfigError(path, "has an empty key in the path");
+    // Before any object is touched: `__proto__.x=1` would otherwise set x on every object.
+    keys.forEach((k, i) => {
+      checkKeySegment(k, keys.slice(0, i + 1).join("."));
+    });
     let target: Record<string, unknown> = draft;
     let at = "";
     for (let i = 0; i < keys.length - 1; i++) {

@@ -80,7 +80,7 @@ export function finishRun(world: SimulationWorld, t: LoopTotals): FinishedRun {
     peak = pages.resident;
     warmupEndNs = now;
   }
-  const strategyStats = { ...queue.strategy.stats() };
+  const strategyStats = queue.strategyStats();
 
   // Teardown: the device stops and the strategy frees what it holds. Pages the stack's skbs
   // still reference stay in flight (page_pool's stalled shutdown) until each skb's release time

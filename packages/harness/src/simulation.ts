@@ -1,6 +1,7 @@
 import {
   COMPL_RX_ERROR,
   type DecisionLogSink,
+  isQueueCannotStart,
   type ManualClock,
   type PageTable,
   type RxQueue,
@@ -11,6 +12,7 @@ import { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
 import type { HoldTable } from "./hold-table.js";
 import { type CounterSnapshot, takeSnapshot } from "./metrics.js";
 import type { MisbehavingDevice } from "./misbehaving-device.js";
+import { notStartedOutcome } from "./not-started.js";
 import type { PacketSource } from "./packet-source.js";
 import type { ReleaseHeap } from "./release-heap.js";
 import type { StrategyResult } from "./result.js";
@@ -92,7 +94,14 @@ export function simulate(
 ): SimulationOutcome {
   const source = openSource(config, inputs);
   try {
-    return new Simulation(config, factory, source, options, progress).run();
+    let simulation: Simulation;
+    try {
+      simulation = new Simulation(config, factory, source, options, progress);
+    } catch (e) {
+      if (!isQueueCannotStart(e)) throw e;
+      return notStartedOutcome(config, factory.name, factory.options, source, options, progress, e.message);
+    }
+    return simulation.run();
   } finally {
     source.close();
   }

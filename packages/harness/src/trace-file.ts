@@ -43,6 +43,9 @@ export function createTraceWriter(path: string): TraceWriter {
 }
 
 /** Reads a file line by line with a fixed buffer (synchronous, bounded memory). */
+/** Longest line a reader takes (a header with a big histogram is a few KiB). */
+const MAX_LINE = 1 << 20;
+
 class LineReader implements TraceLines {
   lineNumber = 0;
   private readonly fd: number;
@@ -73,6 +76,13 @@ class LineReader implements TraceLines {
       } else {
         const parts = (this.pending + this.buf.toString("utf8", 0, n)).split("\n");
         this.pending = parts.pop() as string;
+        if (this.pending.length > MAX_LINE) {
+          throw new TraceError(
+            this.path,
+            this.lineNumber + parts.length + 1,
+            `a line longer than ${MAX_LINE} bytes: not an rxsim trace`,
+          );
+        }
         this.lines = parts;
       }
       this.at = 0;

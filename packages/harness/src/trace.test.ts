@@ -42,11 +42,12 @@ function record(config: ScenarioConfig): { path: string; result: ComparisonResul
   return { path, result };
 }
 
-/** Everything but the config (whose traffic now names the trace) must be identical. */
+/** Everything but the config and input (which now name the trace) must be identical. */
 function expectSameNumbers(a: ComparisonResult, b: ComparisonResult): void {
   expect(b.config.traffic.kind).toBe("trace");
-  const { config: _a, ...restA } = a;
-  const { config: _b, ...restB } = b;
+  expect(b.input?.kind).toBe("trace");
+  const { config: _a, input: _ia, ...restA } = a;
+  const { config: _b, input: _ib, ...restB } = b;
   expect(restB).toEqual(restA);
 }
 
@@ -183,11 +184,53 @@ describe("trace errors", () => {
     const e = traceError(replayBody(edit(10, "[1,2,x,4]")));
     expect(e.lineNumber).toBe(11);
     expect(e.message).toMatch(/:11: corrupt arrival "\[1,2,x,4\]"/);
-    expect(traceError(replayBody(edit(10, "[0,1500,0,-1]"))).message).toMatch(/time never decreasing/);
+    expect(traceError(replayBody(edit(10, "[0,1500,0,-1]"))).message).toMatch(/times never decrease/);
     expect(traceError(replayBody(edit(lines.length - 1, '{"end":7}'))).message).toMatch(
       /end line says 7 arrivals, 500 were read/,
     );
     expect(() => readTrace(edit(lines.length - 1, '{"end":7}'))).toThrow(TraceError);
+  });
+
+  // Line 11 (index 10) of a good trace has time 1125 (after 1000 at line 10).
+  it.each([
+    ["[1125, 1500,0,-1]", 'size " 1500" is not a finite decimal number'],
+    ["[0x465,1500,0,-1]", 'timeNs "0x465" is not a finite decimal number'],
+    ["[Infinity,1500,0,-1]", 'timeNs "Infinity" is not a finite decimal number'],
+    ["[1e999,1500,0,-1]", 'timeNs "1e999" is not a finite decimal number'],
+    ["[,1500,0,-1]", 'timeNs "" is not a finite decimal number'],
+    ["[1125,1500,0,-1,7]", "expected [timeNs,size,flags,holdNs], got 5 field(s)"],
+    ["[1124,1500,0,-1]", "timeNs 1124 is before the previous arrival's 1125"],
+    ["[1125,0,0,-1]", "size 0 is not an integer from 1 to 262144 (what a NIC can receive)"],
+    ["[1125,262145,0,-1]", "size 262145 is not an integer from 1 to 262144"],
+    ["[1125,1500.5,0,-1]", "size 1500.5 is not an integer"],
+    ["[1125,1500,1,-1]", "flags 1 has bits other than rx_error (2), rsc (8) and skb allocation failure (16)"],
+    ["[1125,1500,64,-1]", "flags 64 has bits other than"],
+    ["[1125,1500,-2,-1]", "flags -2 has bits other than"],
+    ["[1125,1500,0,-3]", "holdNs -3 is negative (only -1, immediate, and -2, batched, are allowed)"],
+    ["[1125,1500,0,-0.5]", "holdNs -0.5 is negative"],
+  ])("a bad field names the line and the problem: %s", (line, problem) => {
+    const lines = readFileSync(good(), "utf8").trimEnd().split("\n");
+    expect(lines[10]).toBe("[1125,1500,0,-1]");
+    // Line 12 for the time going back (line 11 is good), else line 11.
+    const back = problem.startsWith("timeNs 1124");
+    const copy = [...lines];
+    copy[back ? 11 : 10] = line;
+    if (back) copy[10] = "[1125,1500,0,-1]";
+    const e = traceError(replayBody(write(`${copy.join("\n")}\n`)));
+    expect(e.lineNumber).toBe(back ? 12 : 11);
+    expect(e.message).toContain(`: corrupt arrival ${JSON.stringify(line)}: ${problem}`);
+  });
+
+  it('nothing after the end line, and the end line exactly {"end":N}', () => {
+    const text = readFileSync(good(), "utf8");
+    const lines = text.trimEnd().split("\n");
+    const after = traceError(() => readTrace(write(`${text}[99999,1500,0,-1]\n`)));
+    expect(after.message).toMatch(/:503: corrupt trace: a line after the end line$/);
+    expect(traceError(() => readTrace(write(`${text}\n`))).message).toMatch(/a line after the end line/);
+    const badEnd = [...lines.slice(0, -1), '{"end":500,"more":1}'].join("\n");
+    expect(traceError(() => readTrace(write(`${badEnd}\n`))).message).toMatch(
+      /:502: corrupt trace: expected the end line \{"end":500\}, got/,
+    );
   });
 });
 

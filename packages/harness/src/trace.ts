@@ -1,5 +1,6 @@
 import type { PacketSource } from "./packet-source.js";
 import type { ScenarioConfig } from "./scenario-config.js";
+import { parseTraceArrival, parseTraceEnd } from "./trace-arrival.js";
 import { validateScenarioConfig } from "./validate-config.js";
 
 /** Version of the trace file format. A reader refuses any other. */
@@ -179,47 +180,32 @@ export class TraceSource implements PacketSource {
       throw new TraceError(path, reader.lineNumber, `truncated trace: no end line after ${this.arrivals} arrivals`);
     }
     if (line.startsWith("{") || atLimit) {
-      let end: unknown;
-      try {
-        end = (JSON.parse(line) as { end?: unknown }).end;
-      } catch {
-        end = undefined;
+      const end = parseTraceEnd(line);
+      if (end === null) {
+        throw new TraceError(
+          path,
+          reader.lineNumber,
+          `corrupt trace: expected the end line {"end":${this.arrivals}}, got ${JSON.stringify(line.slice(0, 60))}`,
+        );
       }
       if (end !== this.arrivals) {
         throw new TraceError(
           path,
           reader.lineNumber,
-          `corrupt trace: end line says ${JSON.stringify(end)} arrivals, ${this.arrivals} were read`,
+          `corrupt trace: end line says ${end} arrivals, ${this.arrivals} were read`,
         );
+      }
+      const after = reader.next();
+      if (after !== null) {
+        throw new TraceError(path, reader.lineNumber, "corrupt trace: a line after the end line");
       }
       this.done = true;
       return false;
     }
-    const fields =
-      line.length > 2 && line[0] === "[" && line[line.length - 1] === "]" ? line.slice(1, -1).split(",") : [];
-    const t = Number(fields[0]);
-    const size = Number(fields[1]);
-    const flags = Number(fields[2]);
-    const hold = Number(fields[3]);
-    if (
-      fields.length !== 4 ||
-      !(t >= this.timeNs) ||
-      !Number.isInteger(size) ||
-      size < 0 ||
-      !Number.isInteger(flags) ||
-      !Number.isFinite(hold) ||
-      hold < -2
-    ) {
-      throw new TraceError(
-        path,
-        reader.lineNumber,
-        `corrupt arrival ${JSON.stringify(line.slice(0, 60))}: expected [timeNs,size,flags,holdNs] with time never decreasing`,
-      );
+    const problem = parseTraceArrival(line, this.arrivals === 0 ? 0 : this.timeNs, this);
+    if (problem !== null) {
+      throw new TraceError(path, reader.lineNumber, `corrupt arrival ${JSON.stringify(line.slice(0, 60))}: ${problem}`);
     }
-    this.timeNs = t;
-    this.size = size;
-    this.flags = flags;
-    this.holdNs = hold;
     this.arrivals++;
     return true;
   }

@@ -1,4 +1,4 @@
-import { type Capture, parseCapture } from "./capture-reader.js";
+import { type Capture, type CaptureOptions, parseCapture } from "./capture-reader.js";
 import { ConfigError } from "./config-error.js";
 import type { PacketSource } from "./packet-source.js";
 import { TraceSource, traceLinesOf } from "./trace.js";
@@ -11,7 +11,7 @@ import { TraceSource, traceLinesOf } from "./trace.js";
  */
 export interface TrafficFiles {
   /** Read and parse the capture at `path`. @throws CaptureError */
-  readCapture(path: string): Capture;
+  readCapture(path: string, options?: CaptureOptions): Capture;
   /** Open the trace at `path` as a packet source of at most `limit` arrivals. @throws TraceError */
   openTrace(path: string, limit: number): PacketSource;
 }
@@ -33,9 +33,9 @@ export const NO_TRAFFIC_FILES: TrafficFiles = { readCapture: noFile, openTrace: 
 export function inMemoryTrafficFiles(files: Readonly<Record<string, Uint8Array | string>>): TrafficFiles {
   const get = (path: string): Uint8Array | string => (Object.hasOwn(files, path) ? files[path] : noFile(path));
   return {
-    readCapture(path) {
+    readCapture(path, options) {
       const data = get(path);
-      return parseCapture(typeof data === "string" ? new TextEncoder().encode(data) : data, path);
+      return parseCapture(typeof data === "string" ? new TextEncoder().encode(data) : data, path, options);
     },
     openTrace(path, limit) {
       const data = get(path);

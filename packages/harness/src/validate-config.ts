@@ -9,6 +9,7 @@ import {
   resolveRxQueueConfig,
   SUPPORTED_PAGE_SIZES,
 } from "@rxsim/core";
+import { DEFAULT_MAX_GAP_NS } from "./capture-reader.js";
 import { arr, asObject, bool, checkKeys, checkNumber, join, num, oneOf, type Rec, show, str } from "./config-checks.js";
 import { ConfigError } from "./config-error.js";
 import {
@@ -153,10 +154,21 @@ function validateQueue(o: Rec): RxQueueConfig {
       `${doorbellThreshold} is larger than the ring (queue.bufqSlots ${bufqSlots})`,
     );
   }
+  const complqSlots = num(o, "complqSlots", p, d.complqSlots, { powerOfTwo: true, min: 2, max: 65536 });
+  // The driver rings the doorbell each time its tail crosses a multiple of the threshold
+  // (GVE_RX_BUF_THRESH_DQO). A ring holds one slot less than its size posted, and no more than the
+  // completion ring has room for: below the threshold the device never sees a buffer.
+  const maxPosted = Math.min(bufqSlots - 1, complqSlots);
+  if (maxPosted < doorbellThreshold) {
+    throw new ConfigError(
+      join(p, "doorbellThreshold"),
+      `${doorbellThreshold} buffers must be posted before the doorbell rings, but queue.bufqSlots ${bufqSlots} and queue.complqSlots ${complqSlots} allow at most ${maxPosted} posted at once: the device would never see a buffer (lower queue.doorbellThreshold or enlarge the rings)`,
+    );
+  }
   const c: RxQueueConfig = {
     pageSize,
     bufqSlots,
-    complqSlots: num(o, "complqSlots", p, d.complqSlots, { powerOfTwo: true, min: 2, max: 65536 }),
+    complqSlots,
     bufferSize,
     copybreak: num(o, "copybreak", p, d.copybreak, { integer: true, min: 0, max: 65535 }),
     budget: num(o, "budget", p, d.budget, { integer: true, min: 1, max: 65536 }),
@@ -202,12 +214,13 @@ function validateTraffic(o: Rec): TrafficConfig {
   const p = "traffic";
   const kind = oneOf(o, "kind", p, "synthetic", ["synthetic", "capture", "trace"] as const);
   if (kind === "capture") {
-    checkKeys(o, p, ["kind", "path", "loop", "timeScale"]);
+    checkKeys(o, p, ["kind", "path", "loop", "timeScale", "maxGapNs"]);
     return {
       kind,
       path: str(o, "path", p, "", true),
       loop: bool(o, "loop", p, false),
       timeScale: num(o, "timeScale", p, 1, { min: 0, minExclusive: true }),
+      maxGapNs: num(o, "maxGapNs", p, DEFAULT_MAX_GAP_NS, { min: 0, minExclusive: true }),
     };
   }
   if (kind === "trace") {

@@ -112,7 +112,7 @@ export class DqoStrategy implements RxStrategy {
   /**
    * Use {@link createDqoStrategy}. In QPL mode this allocates the whole pool.
    * @throws RangeError when the buffer size does not fit the page, or the page table's cap is below the QPL's size.
-   * @throws Error when the pool cannot be allocated.
+   * @throws QueueCannotStartError when the pool cannot be allocated (the queue cannot start).
    */
   constructor(env: RxStrategyEnv, options: ResolvedDqoOptions, name: string) {
     this.env = env;

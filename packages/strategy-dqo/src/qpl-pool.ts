@@ -1,4 +1,4 @@
-import { type DecisionLogSink, NO_PAGE, type PageTable } from "@rxsim/core";
+import { type DecisionLogSink, NO_PAGE, type PageTable, QueueCannotStartError } from "@rxsim/core";
 import { QPL_ALLOC_ATTEMPTS } from "./constants.js";
 import { logQplFree } from "./log-lines.js";
 
@@ -21,7 +21,7 @@ export class QplPool {
    * Allocate `count` pages from `table`. A failed attempt is retried
    * ({@link QPL_ALLOC_ATTEMPTS} times per page): setup allocates with
    * `GFP_KERNEL`, which may wait for memory.
-   * @throws Error when a page cannot be had; the pages allocated so far are put back first.
+   * @throws QueueCannotStartError when a page cannot be had; the pages allocated so far are put back first.
    */
   constructor(table: PageTable, count: number) {
     this.pages = new Int32Array(count);
@@ -30,7 +30,7 @@ export class QplPool {
       for (let attempt = 0; attempt < QPL_ALLOC_ATTEMPTS && page === NO_PAGE; attempt++) page = table.alloc();
       if (page === NO_PAGE) {
         for (let k = 0; k < i; k++) table.put(this.pages[k]);
-        throw new Error(
+        throw new QueueCannotStartError(
           `dqo: could not allocate QPL page ${i + 1} of ${count} in ${QPL_ALLOC_ATTEMPTS} attempts (the queue cannot start, as when gve_alloc_queue_page_list fails)`,
         );
       }

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { type ComparisonResult, RESULT_SCHEMA_VERSION } from "@rxsim/harness";
 import { CliError } from "../errors.js";
-import { scanJsonl, writeFileAtomic } from "../jsonl-store.js";
-import { assertWritable } from "../output-paths.js";
+import { scanJsonl } from "../jsonl-store.js";
+import { assertWritable, checkOutputPaths, writeOutput } from "../output-paths.js";
 import { renderHtmlReport } from "../report/render-html.js";
 import { runReport } from "../report/run-report.js";
 import { sweepReport } from "../report/sweep-report.js";
@@ -37,6 +37,7 @@ function readRunJson(path: string): ComparisonResult {
 
 /** `rxsim report FILE.json|FILE.jsonl --out report.html`. */
 export function reportCommand(file: string, flags: ReportFlags): number {
+  checkOutputPaths([["--out", flags.out]], [["the report's input", file]]);
   assertWritable("--out", flags.out);
   let spec: ReportSpec;
   if (file.endsWith(".jsonl")) {
@@ -55,7 +56,7 @@ export function reportCommand(file: string, flags: ReportFlags): number {
   } else {
     spec = runReport(readRunJson(file));
   }
-  writeFileAtomic(flags.out, renderHtmlReport(spec));
+  writeOutput("--out", flags.out, renderHtmlReport(spec));
   const charts = spec.groups.reduce((n, g) => n + g.charts.length, 0);
   process.stdout.write(`report: ${flags.out} (${charts} charts, ${spec.tables.length} table(s))\n`);
   return 0;

@@ -2,10 +2,9 @@ import { BUILTIN_COST_PROFILES, type RxStrategyFactory } from "@rxsim/core";
 import { applySetOverrides, getScenario, listScenarios, runComparison, type StrategyResult } from "@rxsim/harness";
 import { resolveCostProfile } from "../cost-profile-input.js";
 import { CliError } from "../errors.js";
-import { writeFileAtomic } from "../jsonl-store.js";
 import { loadStrategies } from "../load-strategies.js";
 import { machineInfo } from "../machine.js";
-import { assertWritable } from "../output-paths.js";
+import { assertWritable, checkOutputPaths, writeOutput } from "../output-paths.js";
 import { BUILTIN_STRATEGIES } from "../registry.js";
 import { findCapacity } from "./capacity.js";
 
@@ -97,9 +96,11 @@ function capacitySection(factories: readonly RxStrategyFactory[]): string {
 /**
  * `rxsim results --out docs/results.md`: every strategy on every catalog
  * scenario, as Markdown, with the command that regenerates it at the top.
- * The file is rewritten after each scenario, so an interrupted run keeps what it made.
+ * The file is written once, whole, when every scenario ran (beside the target, then renamed): an
+ * interrupted or failed run leaves the previous file as it was.
  */
 export async function resultsCommand(flags: ResultsFlags): Promise<number> {
+  checkOutputPaths([["--out", flags.out]]);
   assertWritable("--out", flags.out);
   const names = flags.strategies ?? Object.keys(BUILTIN_STRATEGIES).join(",");
   const factories = await loadStrategies(names);
@@ -135,12 +136,11 @@ export async function resultsCommand(flags: ResultsFlags): Promise<number> {
     const result = runComparison(config, factories);
     const oracle = result.results.find((r) => r.strategy === "oracle");
     sections.push(scenarioSection(s.name, s.description, result.results, oracle));
-    writeFileAtomic(flags.out, `${header}\n${sections.join("\n")}`);
     process.stderr.write(`results: ${s.name} done\n`);
   }
   sections.push(capacitySection(factories));
-  writeFileAtomic(flags.out, `${header}\n${sections.join("\n")}`);
   process.stderr.write("results: capacity done\n");
+  writeOutput("--out", flags.out, `${header}\n${sections.join("\n")}`);
   process.stdout.write(
     `results: ${flags.out} (${sections.length - 1} scenarios × ${factories.length} strategies, capacity)\n`,
   );

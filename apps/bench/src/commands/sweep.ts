@@ -8,7 +8,7 @@ import { createLineAppender, dropTornTail, writeFileAtomic } from "../jsonl-stor
 import { loadStrategies } from "../load-strategies.js";
 import { assertWritable } from "../output-paths.js";
 import { createProgress } from "../progress.js";
-import { resolveScenario, type ScenarioFlags } from "../scenario-input.js";
+import { resolveScenario, type ScenarioFlags, warnKeysWithoutEffect } from "../scenario-input.js";
 import { readSweepFile } from "../sweep-file.js";
 import { lockOutput } from "../sweep-lock.js";
 import { parseShard, parseVary, planSweep, shardPoints } from "../sweep-plan.js";
@@ -20,6 +20,7 @@ import {
   sweepRecordLine,
 } from "../sweep-record.js";
 import type { SweepTask } from "../sweep-worker.js";
+import { parseTimeout } from "../watchdog.js";
 
 /** Flags of `rxsim sweep`. */
 export interface SweepFlags extends ScenarioFlags {
@@ -29,6 +30,7 @@ export interface SweepFlags extends ScenarioFlags {
   out?: string;
   shard?: string;
   resume?: boolean;
+  timeout?: string;
 }
 
 function parseWorkers(text: string | undefined): number {
@@ -61,11 +63,12 @@ export async function sweepCommand(scenario: string | undefined, flags: SweepFla
   const out = flags.out;
   const axes = flags.vary.map(parseVary);
   const workers = parseWorkers(flags.workers);
+  const timeoutS = parseTimeout(flags.timeout);
   const shard = flags.shard ? parseShard(flags.shard) : { index: 1, count: 1 };
   const all = planSweep(axes);
   const base = resolveScenario(scenario, flags);
   assertWritable("--out", out);
-  return runSweep({ scenario: base, flags, out, axes, all, shard, workers });
+  return runSweep({ scenario: base, flags, out, axes, all, shard, workers, timeoutS });
 }
 
 interface SweepPlan {
@@ -76,10 +79,12 @@ interface SweepPlan {
   all: ReturnType<typeof planSweep>;
   shard: { index: number; count: number };
   workers: number;
+  /** `--timeout`: seconds a point may take in its worker. */
+  timeoutS: number;
 }
 
 async function runSweep(plan: SweepPlan): Promise<number> {
-  const { scenario: base, flags, out, axes, all, shard, workers } = plan;
+  const { scenario: base, flags, out, axes, all, shard, workers, timeoutS } = plan;
   const factories = await loadStrategies(flags.strategies); // a bad strategy fails before any point runs
   const mine = shardPoints(all, shard);
   // Every point's config is built and validated up front: a bad value fails now, naming the key.
@@ -88,6 +93,11 @@ async function runSweep(plan: SweepPlan): Promise<number> {
     const sets = Object.entries(p.params).map(([k, v]) => `${k}=${v}`);
     configs.set(p.index, applySetOverrides(base, sets));
   }
+  warnKeysWithoutEffect(
+    [...configs.values()],
+    axes.map((a) => a.key),
+    "--vary",
+  );
   // The sweep's identity, the same for all its shards (the shard is in every line beside it).
   const sweepId = createHash("sha256")
     .update(JSON.stringify({ base, strategies: factories.map((f) => [f.name, f.options]), axes }))
@@ -146,7 +156,13 @@ async function runSweep(plan: SweepPlan): Promise<number> {
             const results = await Promise.all(
               factories.map(async (f, strategy) => {
                 try {
-                  return await pool.run({ config, strategies: flags.strategies, strategy, cwd: process.cwd() });
+                  return await pool.run({
+                    config,
+                    strategies: flags.strategies,
+                    strategy,
+                    cwd: process.cwd(),
+                    timeoutS,
+                  });
                 } catch (error) {
                   throw new CliError(
                     `sweep point ${JSON.stringify(p.params)} failed: ${f.name}: ${oneLine(error)}`,
