@@ -8,6 +8,7 @@ import {
   validateScenarioConfig,
 } from "@rxsim/harness";
 import { resolveCostProfile } from "./cost-profile-input.js";
+import { describeOverrides } from "./describe-overrides.js";
 import { CliError } from "./errors.js";
 
 /** Flags that shape a run's configuration, shared by compare, sweep, perf and replay. */
@@ -103,7 +104,5 @@ export function applyScenarioFlags(base: ScenarioConfig, flags: ScenarioFlags): 
     (flags.set ?? []).map((s) => s.slice(0, s.indexOf("=")).trim()),
     "--set",
   );
-  const changed = (flags.set ?? []).filter((s) => !s.startsWith("description=") && !s.startsWith("name="));
-  if (changed.length > 0) config = { ...config, description: `${config.description}; --set ${changed.join(" ")}` };
-  return config;
+  return describeOverrides(config, flags.set ?? []);
 }

@@ -1,4 +1,4 @@
-import { BUILTIN_STRATEGIES } from "@rxsim/bench/browser";
+import { BUILTIN_STRATEGIES, describeOverrides } from "@rxsim/bench/browser";
 import type { RxStrategyFactory } from "@rxsim/core";
 import { applySetOverrides, ConfigError, getScenario, type ScenarioConfig } from "@rxsim/harness/browser";
 
@@ -31,7 +31,7 @@ export function resolveRun(request: RunRequest): ScenarioConfig {
   if (base.warmupPackets >= request.packets) sets.push(`warmupPackets=${Math.floor(request.packets / 10)}`);
   sets.push(`seed=${request.seed}`);
   if (request.checker) sets.push("checker=true");
-  return applySetOverrides(base, sets);
+  return describeOverrides(applySetOverrides(base, sets), request.sets);
 }
 
 /** Fresh factories for the request's strategies. @throws ConfigError for an unknown name. */

@@ -26,7 +26,7 @@ const RUN = {
   strategies: ["naive", "dqo", "page-pool", "page-flip"],
   seed: 7,
   packets: 6000,
-  sets: ["stack.holdNs=40000", "queue.bufqSlots=512"],
+  sets: ["stack.hold=fixed", "stack.holdNs=40000", "queue.bufqSlots=512"],
 };
 const CLI_ARGS = [
   "compare",

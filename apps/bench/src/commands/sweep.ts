@@ -164,8 +164,10 @@ async function runSweep(plan: SweepPlan): Promise<number> {
                     timeoutS,
                   });
                 } catch (error) {
+                  // A fault or a timeout already names the strategy; anything else gets its name.
+                  const why = oneLine(error);
                   throw new CliError(
-                    `sweep point ${JSON.stringify(p.params)} failed: ${f.name}: ${oneLine(error)}`,
+                    `sweep point ${JSON.stringify(p.params)} failed: ${why.includes(f.name) ? why : `${f.name}: ${why}`}`,
                     ExitCode.Problem,
                   );
                 }
