@@ -5,7 +5,7 @@
 // 2. unpacks the example strategy's packed form (the copy-out form: real version ranges, its own tsconfig and dev
 //    dependencies), installs it with @rxsim/core from the tarball, builds it, typechecks it and runs its tests.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { pnpmCommand, run } from "./run.mjs";
@@ -61,7 +61,9 @@ function checkAsync(what, cmd, args, cwd) {
 const dirs = ["packages", "apps", "examples"].flatMap((group) =>
   readdirSync(join(root, group), { withFileTypes: true })
     .filter((d) => d.isDirectory())
-    .map((d) => join(root, group, d.name)),
+    .map((d) => join(root, group, d.name))
+    // Folders that are not packages (examples/slurm: job scripts) have nothing to pack.
+    .filter((dir) => existsSync(join(dir, "package.json"))),
 );
 const tarballs = new Map();
 const rxsimDeps = new Map();

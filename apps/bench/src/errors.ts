@@ -6,6 +6,8 @@ export const ExitCode = {
   Problem: 1,
   /** A usage or input error. */
   Usage: 2,
+  /** Stopped by Ctrl-C (128 + SIGINT, as a shell reports it). */
+  Interrupted: 130,
 } as const;
 
 /**

@@ -1,7 +1,9 @@
-import { linkSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { linkSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { type CliRun, runInProcess, tempDir } from "../test-support/run-cli.js";
+import { CLI, type CliRun, runInProcess, tempDir } from "../test-support/run-cli.js";
 
 // Never destroy a good file: every output is written beside its target and renamed on success;
 // a failed run leaves the previous file as it was and says what was not written; paths that
@@ -126,4 +128,41 @@ describe("output paths that would lose data are refused before the run", () => {
       /--csv .* is also this command's input \(the replayed file\)/,
     );
   });
+});
+
+describe("Ctrl-C in the middle of a run", () => {
+  it("stops with one line naming the strategy and what was not written; previous files untouched, no temporaries", async () => {
+    const dir = tempDir();
+    const json = join(dir, "run.json");
+    const record = join(dir, "run.trace");
+    writeFileSync(json, "previous\n");
+    writeFileSync(record, "previous\n");
+    const child = spawn(
+      process.execPath,
+      [CLI, "compare", "--strategies", "naive,dqo", "--packets", "50000000", "--json", json, "--record", record],
+      {
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    // The run is under way once its --record temporary exists; give it a moment to be deep inside.
+    const deadline = Date.now() + 60_000;
+    while (!readdirSync(dir).some((f) => f.endsWith(".tmp")) && Date.now() < deadline) await sleep(20);
+    await sleep(1000);
+    child.kill("SIGINT");
+    const code = await exited;
+    expect(code, stderr).toBe(130);
+    const lines = stderr.trim().split("\n");
+    expect(lines, stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^rxsim: interrupted \(Ctrl-C\) while strategy (naive|dqo) was running; not written: --record .*run\.trace, --json .*run\.json$/,
+    );
+    expect(readFileSync(json, "utf8")).toBe("previous\n");
+    expect(readFileSync(record, "utf8")).toBe("previous\n");
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  }, 120_000);
 });

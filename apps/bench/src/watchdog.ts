@@ -20,16 +20,25 @@ export function parseTimeout(text: string | undefined): number {
  * Run the synchronous `fn` under a watchdog: after `seconds` V8 stops it
  * wherever it is (the vm module's timeout terminates the isolate's running
  * script, so a strategy stuck in a loop inside `refill` is stopped too, at no
- * cost while it runs).
+ * cost while it runs). Ctrl-C (SIGINT) stops it the same way (`breakOnSigint`):
+ * a synchronous run leaves no turn to a signal handler, so without this the
+ * process would die with its temporary files beside the outputs and say nothing.
  * @param running - which strategy was running, asked when the watchdog fires.
- * @throws CliError (exit 1) naming that strategy and the timeout.
+ * @throws CliError (exit 1) naming that strategy and the timeout; (exit 130) on Ctrl-C.
  */
 export function withWatchdog<T>(seconds: number, running: () => string, fn: () => T): T {
   const context = vm.createContext({ fn });
   try {
-    return vm.runInContext("fn()", context, { timeout: Math.max(1, Math.round(seconds * 1000)) }) as T;
+    return vm.runInContext("fn()", context, {
+      timeout: Math.max(1, Math.round(seconds * 1000)),
+      breakOnSigint: true,
+    }) as T;
   } catch (error) {
-    if ((error as { code?: string })?.code !== "ERR_SCRIPT_EXECUTION_TIMEOUT") throw error;
+    const code = (error as { code?: string })?.code;
+    if (code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
+      throw new CliError(`interrupted (Ctrl-C) while strategy ${running()} was running`, ExitCode.Interrupted);
+    }
+    if (code !== "ERR_SCRIPT_EXECUTION_TIMEOUT") throw error;
     throw new CliError(
       `strategy ${running()} did not finish within --timeout ${seconds} s (a strategy method that never returns?); nothing was written`,
       ExitCode.Problem,
