@@ -50,6 +50,7 @@ export {
   type ComplDescriptor,
 } from "./descriptors.js";
 export { type DmaApi, type DmaCounters, type DmaObserver, DmaTable } from "./dma-table.js";
+export { createHostPageBudget, type HostPageBudget } from "./host-page-budget.js";
 export {
   type AllocFailureOptions,
   createPageTable,

@@ -1,5 +1,6 @@
 import type { Clock } from "./clock.js";
 import type { DecisionLogSink } from "./decision-log-sink.js";
+import type { HostPageBudget } from "./host-page-budget.js";
 import type { Rng } from "./rng.js";
 
 /** Page id returned when an allocation fails. */
@@ -32,6 +33,8 @@ export interface PageTableOptions {
   clock?: Clock;
   /** Initial capacity of the typed arrays (they grow as needed). */
   initialCapacity?: number;
+  /** The host's shared allocator and cap, when several queues' tables draw from one host (default: none). */
+  host?: HostPageBudget;
 }
 
 /**
@@ -169,6 +172,7 @@ class TypedPageTable implements PageTable {
   private listener: PageCountListener | null = null;
   private observer: PageObserver | null = null;
   private log: DecisionLogSink | null = null;
+  private readonly host: HostPageBudget | null;
 
   private readonly failProbability: number;
   private readonly failAttempts: Set<number> | null;
@@ -201,6 +205,7 @@ class TypedPageTable implements PageTable {
     this.failWindows = failure.windows ?? [];
     this.rng = options.rng;
     this.clock = options.clock;
+    this.host = options.host ?? null;
     if (p > 0 && !this.rng) throw new TypeError("failure.probability needs an rng stream");
     if (this.failWindows.length > 0 && !this.clock) throw new TypeError("failure.windows needs a clock");
   }
@@ -226,12 +231,18 @@ class TypedPageTable implements PageTable {
     this.remote[page] = 0;
     this.allocs++;
     if (++this.resident > this.peakResident) this.peakResident = this.resident;
+    const host = this.host;
+    if (host !== null && ++host.resident > host.peakResident) host.peakResident = host.resident;
     if (this.log !== null) this.log.line(`P alloc ${page}`);
     return page;
   }
 
   private shouldFail(attempt: number): boolean {
     if (this.resident >= this.maxPages) return true;
+    if (this.host !== null && this.host.resident >= this.host.maxPages) {
+      this.host.capFailures++;
+      return true;
+    }
     if (this.failAttempts?.has(attempt)) return true;
     if (this.failWindows.length > 0) {
       const t = (this.clock as Clock).now();
@@ -329,6 +340,7 @@ class TypedPageTable implements PageTable {
     this.watchAt[page] = 0;
     this.frees++;
     this.resident--;
+    if (this.host !== null) this.host.resident--;
     this.freeIds[this.freeTop++] = page;
     if (this.log !== null) this.log.line(`P free ${page}`);
     this.observer?.pageFreed(page);
