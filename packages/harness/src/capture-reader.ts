@@ -1,4 +1,6 @@
 import { type LinkType, linkTypeFor } from "./capture-link.js";
+import { FlowSet } from "./flow-set.js";
+import { frameFlow } from "./frame-tuple.js";
 
 /**
  * A capture file cannot be read: it is not pcap/pcapng, it is cut short, or a
@@ -47,6 +49,10 @@ export interface Capture {
    * interfaces, a clock stepped back): replayed at the latest time so far.
    */
   readonly backwardTimestamps: number;
+  /** Each packet's flow: a number into {@link flowSet} (its 5-tuple as RSS hashes it). */
+  readonly flows: Int32Array;
+  /** The flows, numbered in order of first appearance; frames that are not IP share one flow of family 0. */
+  readonly flowSet: FlowSet;
 }
 
 /** Options of {@link parseCapture}. */
@@ -75,7 +81,7 @@ export function parseCapture(bytes: Uint8Array, name = "<capture>", options: Cap
   if (bytes.length < 4)
     throw new CaptureError(name, 0, `${NOT_A_CAPTURE}: file is ${bytes.length} bytes, too short for a capture header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const cols = new Columns(name, options.maxGapNs ?? DEFAULT_MAX_GAP_NS);
+  const cols = new Columns(name, options.maxGapNs ?? DEFAULT_MAX_GAP_NS, bytes);
   const magic = view.getUint32(0, true);
   if (magic === PCAPNG_SHB) return parsePcapng(view, name, cols);
   for (const little of [true, false]) {
@@ -131,6 +137,8 @@ class Columns {
   sizes = new Uint32Array(1024);
   captured = new Uint32Array(1024);
   times = new Float64Array(1024);
+  flows = new Int32Array(1024);
+  readonly flowSet = new FlowSet();
   n = 0;
   startNs = 0n;
   linkType = "ETHERNET";
@@ -140,13 +148,14 @@ class Columns {
   constructor(
     private readonly name: string,
     private readonly maxGapNs: number,
+    private readonly bytes: Uint8Array,
   ) {}
 
   /**
    * Append a packet at `relNs` after the first. A timestamp before the latest so far is counted;
    * a jump forward by more than the limit is refused at the record's `offset`.
    */
-  push(size: number, captured: number, relNs: number, offset: number): void {
+  push(size: number, captured: number, relNs: number, offset: number, data: number, link: LinkType): void {
     if (this.n > 0) {
       const gap = relNs - this.latestNs;
       if (gap < 0) this.backward++;
@@ -163,7 +172,11 @@ class Columns {
       this.sizes = grow(this.sizes, new Uint32Array(cap));
       this.captured = grow(this.captured, new Uint32Array(cap));
       this.times = grow(this.times, new Float64Array(cap));
+      const f = new Int32Array(cap);
+      f.set(this.flows);
+      this.flows = f;
     }
+    this.flows[this.n] = frameFlow(this.flowSet, this.bytes, data, captured, link.name, link.headerBytes);
     this.sizes[this.n] = size;
     this.captured[this.n] = captured;
     this.times[this.n] = relNs;
@@ -180,6 +193,8 @@ class Columns {
       startNs: this.startNs,
       linkType: this.linkType,
       backwardTimestamps: this.backward,
+      flows: this.flows.slice(0, this.n),
+      flowSet: this.flowSet,
     };
   }
 }
@@ -241,7 +256,7 @@ function parsePcap(view: DataView, name: string, little: boolean, nano: boolean,
       cols.startNs = BigInt(sec) * 1_000_000_000n + BigInt(frac * fracToNs);
     }
     const size = frameSize(name, off + 12, orig, incl, linkType);
-    cols.push(size, incl, (sec - sec0) * 1e9 + (frac - frac0) * fracToNs, off);
+    cols.push(size, incl, (sec - sec0) * 1e9 + (frac - frac0) * fracToNs, off, off + 16, linkType);
     off += 16 + incl;
   }
   return cols.finish("pcap");
@@ -336,7 +351,15 @@ function parsePcapng(view: DataView, name: string, cols: Columns): Capture {
         const iface = interfaces[ifId];
         const ticks = (BigInt(view.getUint32(body + 4, little)) << 32n) | BigInt(view.getUint32(body + 8, little));
         lastNs = (ticks * iface.mul) / iface.div + iface.offsetNs;
-        pushPacket(cols, frameSize(name, body + 16, orig, captured, iface.link), captured, lastNs, off);
+        pushPacket(
+          cols,
+          frameSize(name, body + 16, orig, captured, iface.link),
+          captured,
+          lastNs,
+          off,
+          body + 20,
+          iface.link,
+        );
         break;
       }
       case 3: {
@@ -352,7 +375,15 @@ function parsePcapng(view: DataView, name: string, cols: Columns): Capture {
         if (4 + captured > bodyLen) {
           throw new CaptureError(name, body, `corrupt pcapng simple packet block: ${captured} bytes do not fit`);
         }
-        pushPacket(cols, frameSize(name, body, orig, captured, interfaces[0].link), captured, lastNs, off);
+        pushPacket(
+          cols,
+          frameSize(name, body, orig, captured, interfaces[0].link),
+          captured,
+          lastNs,
+          off,
+          body + 4,
+          interfaces[0].link,
+        );
         break;
       }
       default:
@@ -363,9 +394,17 @@ function parsePcapng(view: DataView, name: string, cols: Columns): Capture {
   return cols.finish("pcapng");
 }
 
-function pushPacket(cols: Columns, size: number, captured: number, ns: bigint, offset: number): void {
+function pushPacket(
+  cols: Columns,
+  size: number,
+  captured: number,
+  ns: bigint,
+  offset: number,
+  data: number,
+  link: LinkType,
+): void {
   if (cols.n === 0) cols.startNs = ns;
-  cols.push(size, captured, Number(ns - cols.startNs), offset);
+  cols.push(size, captured, Number(ns - cols.startNs), offset, data, link);
 }
 
 function readInterface(view: DataView, name: string, body: number, bodyLen: number, little: boolean): Interface {

@@ -15,6 +15,8 @@ export class CaptureSource implements PacketSource {
   size = 0;
   flags = 0;
   holdNs = 0;
+  /** The capture's packet number of the current packet (its flow is `capture.flows[frame]`). */
+  frame = 0;
   readonly total: number;
   readonly allImmediate: boolean;
 
@@ -49,6 +51,7 @@ export class CaptureSource implements PacketSource {
     const t = this.offsetNs + c.timestampsNs[this.index] * this.scale;
     if (t > this.timeNs || this.seq === 1) this.timeNs = Math.max(t, 0);
     this.size = c.sizes[this.index];
+    this.frame = this.index;
     this.index++;
     this.flags = this.extras.flags();
     this.holdNs = this.extras.holds.draw();

@@ -23,4 +23,8 @@ export const RNG_STREAMS = {
   misbehave: "device-misbehave",
   /** Reserved for the strategy (`env.rng`). */
   strategy: "strategy",
+  /** Each packet's flow in a synthetic flow mix (`host.flows`, drawn only when there is more than one flow). */
+  flows: "flows",
+  /** The synthetic flows' addresses and ports, drawn once per flow at the start. */
+  flowTuples: "flow-tuples",
 } as const;

@@ -1,4 +1,5 @@
 import type { CostProfile, RxQueueConfig } from "@rxsim/core";
+import type { HostConfig } from "./host-config.js";
 
 /** How packet sizes are drawn by {@link SyntheticTraffic}. */
 export type SizeModel = "fixed" | "uniform" | "imix" | "histogram";
@@ -211,6 +212,12 @@ export interface ScenarioConfig {
   readonly timeSeriesIntervalNs: number;
   /** Most time-series points kept; the interval doubles (pairs merge) when exceeded. */
   readonly timeSeriesMaxPoints: number;
+  /**
+   * The host: RX queues, their NAPI CPUs, flows, RSS, readers (`queues: 1` by
+   * default, the single-queue model). With several queues `memory.maxPages`
+   * caps the host's pages, all queues together.
+   */
+  readonly host: HostConfig;
 }
 
 /** IMIX: 7 : 4 : 1 packets of 64, 576 and 1500 bytes. */

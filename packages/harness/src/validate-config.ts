@@ -29,6 +29,7 @@ import {
   type SyntheticTraffic,
   type TrafficConfig,
 } from "./scenario-config.js";
+import { validateHost } from "./validate-host.js";
 
 /** Largest packet or aggregate the harness generates: 64 KiB (an RSC/LRO aggregate's limit). */
 export const MAX_PACKET_BYTES = 65536;
@@ -61,6 +62,7 @@ const TOP_KEYS = [
   "checker",
   "timeSeriesIntervalNs",
   "timeSeriesMaxPoints",
+  "host",
 ] as const;
 
 /**
@@ -106,6 +108,7 @@ export function validateScenarioConfig(value: unknown): ScenarioConfig {
       minExclusive: true,
     }),
     timeSeriesMaxPoints: maxPoints,
+    host: validateHost(o.host),
   };
 }
 
