@@ -161,7 +161,7 @@ export function computeMetrics(m: MetricInputs): Metrics {
   };
 }
 
-function ratios(counts: Record<keyof PacketRatios, number>, packets: number, per: number): PacketRatios {
+export function ratios(counts: Record<keyof PacketRatios, number>, packets: number, per: number): PacketRatios {
   const r = (n: number) => (packets > 0 ? (n * per) / packets : null);
   return {
     pageAllocs: r(counts.pageAllocs),

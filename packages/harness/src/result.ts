@@ -155,8 +155,39 @@ export interface StrategyResult {
   readonly metrics: Metrics;
   /** `strategy.stats()` at the end of the run, before teardown (whole run, warm-up included). */
   readonly strategyStats: Readonly<Record<string, number>>;
-  /** Time series for charts. */
+  /** Time series for charts (with several queues: the host's, every queue summed). */
   readonly timeSeries: TimeSeries;
+  /**
+   * Present with more than one queue (`config.host.queues > 1`): each queue's
+   * numbers, in queue order. `metrics` is then the host's total.
+   */
+  readonly queues?: QueueResult[];
+  /** Present with more than one queue: how unevenly the queues are loaded. */
+  readonly imbalance?: QueueImbalance;
+}
+
+/** One RX queue of a multi-queue host. */
+export interface QueueResult {
+  /** The queue's number (its index). */
+  readonly queue: number;
+  /** The CPU its NAPI ran on. */
+  readonly napiCpu: number;
+  /** Flows RSS steered to it that sent at least one packet. */
+  readonly flows: number;
+  /** Its metrics: the same fields as `results[].metrics`, for this queue alone. */
+  readonly metrics: Metrics;
+  /** `strategy.stats()` of its strategy instance. */
+  readonly strategyStats: Readonly<Record<string, number>>;
+  /** Its resident pages at each of `timeSeries.tNs` (the report's queue × time heatmap). */
+  readonly residentPages: number[];
+}
+
+/** max / mean over the queues (1: perfectly even; the number of queues: all on one queue). */
+export interface QueueImbalance {
+  /** Of `packetsArrived`. */
+  readonly packets: number;
+  /** Of `meanResidentPages`. */
+  readonly residentPages: number;
 }
 
 /** The file a replayed comparison read its traffic from. */

@@ -4,6 +4,7 @@ import {
   createRng,
   type DecisionLogSink,
   formatDecisionLogHeader,
+  type HostPageBudget,
   type ManualClock,
   type PageTable,
   type RxQueue,
@@ -20,6 +21,12 @@ import { ReleaseHeap } from "./release-heap.js";
 import { RNG_STREAMS } from "./rng-streams.js";
 import type { ScenarioConfig } from "./scenario-config.js";
 import { TimeSeriesRecorder } from "./time-series.js";
+
+/** Which queue of a multi-queue host a world is, and the host's shared page budget. */
+export interface HostLane {
+  readonly queue: number;
+  readonly budget: HostPageBudget;
+}
 
 /** One strategy's fresh world: everything the event loop drives, seeded from `config.seed`. */
 export interface SimulationWorld {
@@ -59,15 +66,19 @@ export function createWorld(
   factory: RxStrategyFactory,
   stack: StackSink,
   log: DecisionLogSink | null,
+  lane: HostLane | null = null,
 ): SimulationWorld {
+  // One queue of several: its own streams (`<stream>/q<n>`), the host's allocator and cap.
+  const stream = (name: string) => (lane === null ? name : `${name}/q${lane.queue}`);
   const queueConfig = resolveRxQueueConfig(config.queue);
   const clock = createManualClock();
   const failure = config.memory.allocFailure;
   const pages = createPageTable({
     pageSize: queueConfig.pageSize,
     maxPages: config.memory.maxPages ?? undefined,
+    host: lane?.budget,
     failure: { probability: failure.probability, attempts: failure.attempts, windows: failure.windows },
-    rng: createRng(config.seed, RNG_STREAMS.allocFailure),
+    rng: createRng(config.seed, stream(RNG_STREAMS.allocFailure)),
     clock,
     initialCapacity: 4 * queueConfig.bufqSlots,
   });
@@ -78,7 +89,7 @@ export function createWorld(
         options: factory.options,
         config: queueConfig,
         seed: config.seed,
-        stream: RNG_STREAMS.strategy,
+        stream: stream(RNG_STREAMS.strategy),
       }),
     );
   }
@@ -89,8 +100,8 @@ export function createWorld(
     config: queueConfig,
     pages,
     strategy: factory,
-    strategyRng: createRng(config.seed, RNG_STREAMS.strategy),
-    deviceRng: createRng(config.seed, RNG_STREAMS.device),
+    strategyRng: createRng(config.seed, stream(RNG_STREAMS.strategy)),
+    deviceRng: createRng(config.seed, stream(RNG_STREAMS.device)),
     clock,
     stack,
     checker: config.checker,

@@ -10,6 +10,7 @@ import {
 } from "@rxsim/core";
 import { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
 import type { HoldTable } from "./hold-table.js";
+import { simulateHost } from "./host-simulation.js";
 import { type CounterSnapshot, takeSnapshot } from "./metrics.js";
 import type { MisbehavingDevice } from "./misbehaving-device.js";
 import { notStartedOutcome } from "./not-started.js";
@@ -92,6 +93,8 @@ export function simulate(
   options: RunOptions = {},
   progress: ProgressSpan = { base: 0, total: 0 },
 ): SimulationOutcome {
+  // Several queues share one host (host-simulation.ts); one queue is this file's loop, as before.
+  if (config.host.queues > 1) return simulateHost(config, factory, inputs, options, progress);
   const source = openSource(config, inputs);
   try {
     let simulation: Simulation;

@@ -29,7 +29,7 @@ import {
   type SyntheticTraffic,
   type TrafficConfig,
 } from "./scenario-config.js";
-import { validateHost } from "./validate-host.js";
+import { checkHostFits, validateHost } from "./validate-host.js";
 
 /** Largest packet or aggregate the harness generates: 64 KiB (an RSC/LRO aggregate's limit). */
 export const MAX_PACKET_BYTES = 65536;
@@ -89,7 +89,7 @@ export function validateScenarioConfig(value: unknown): ScenarioConfig {
     max: 100_000,
   });
   if (maxPoints % 2 !== 0) throw new ConfigError("timeSeriesMaxPoints", `must be even, got ${maxPoints}`);
-  return {
+  const config: ScenarioConfig = {
     name: str(o, "name", "", DEFAULT_TOP_LEVEL.name, true),
     description: str(o, "description", "", DEFAULT_TOP_LEVEL.description),
     seed: num(o, "seed", "", DEFAULT_TOP_LEVEL.seed, { integer: true, min: Number.MIN_SAFE_INTEGER }),
@@ -110,6 +110,8 @@ export function validateScenarioConfig(value: unknown): ScenarioConfig {
     timeSeriesMaxPoints: maxPoints,
     host: validateHost(o.host),
   };
+  checkHostFits(config);
+  return config;
 }
 
 /** A built-in profile's name, or `{ name?, base?, costs }` (core's `parseCostProfile`). */

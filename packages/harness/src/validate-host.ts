@@ -10,6 +10,7 @@ import {
   rssKeyHex,
   type StuckReadersConfig,
 } from "./host-config.js";
+import type { ScenarioConfig } from "./scenario-config.js";
 import { RSS_KEY_BYTES } from "./toeplitz.js";
 
 /** Most RX queues a host may have (gve allows up to the device's max; 256 is beyond any NIC rxsim models). */
@@ -134,4 +135,34 @@ function validateStuck(o: Rec, p: string): StuckReadersConfig {
     flows: intList(arr(o, "flows", p, []), join(p, "flows"), 0, MAX_FLOWS - 1),
     holdNs: num(o, "holdNs", p, 0, { min: 0 }),
   };
+}
+
+/** What several queues cannot be combined with (one queue: anything, as before). */
+export function checkHostFits(config: ScenarioConfig): void {
+  const h = config.host;
+  if (h.queues === 1) return;
+  if (config.traffic.kind === "trace") {
+    throw new ConfigError(
+      "host.queues",
+      `${h.queues} queues need synthetic or capture traffic: a trace records no flows, so RSS has nothing to spread`,
+    );
+  }
+  const m = config.device.misbehave;
+  if (m.outOfRangeRate > 0 || m.notAllocatedRate > 0 || m.duplicateRate > 0) {
+    throw new ConfigError("host.queues", `the misbehaving device (device.misbehave) is modelled on one queue only`);
+  }
+  const r = h.readerCpus;
+  if (config.traffic.kind === "synthetic" && typeof r !== "string" && r.length !== h.flows.count) {
+    throw new ConfigError(
+      "host.readerCpus",
+      `names ${r.length} CPUs but there are ${h.flows.count} flows (host.flows.count; one CPU per flow, or "napi" / "other")`,
+    );
+  }
+  if (config.traffic.kind === "synthetic") {
+    h.stuckReaders.flows.forEach((f, i) => {
+      if (f >= h.flows.count) {
+        throw new ConfigError(`host.stuckReaders.flows.${i}`, `names flow ${f}, but there are ${h.flows.count} flows`);
+      }
+    });
+  }
 }
