@@ -26,6 +26,10 @@ function scenarioOptions(cmd: Command): Command {
     .option("--config <file>", "run this config (JSON, as printed by `rxsim show`) instead of a catalog scenario")
     .option("--packets <n>", "packets to simulate (warm-up included)")
     .option("--seed <s>", "seed of every random stream")
+    .option(
+      "--queues <n>",
+      "RX queues on one host (host.queues; default 1): RSS spreads the flows, all queues share the page cap",
+    )
     .option("--set <key=value>", "override one config key (dotted path); repeatable", collect)
     .addOption(new Option("--checker", "run the invariant checker"))
     .addOption(new Option("--no-checker", "do not run the invariant checker"))

@@ -19,6 +19,8 @@ export interface ScenarioFlags {
   set?: string[];
   checker?: boolean;
   costProfile?: string;
+  /** `--queues N`: RX queues on the host (`host.queues`). */
+  queues?: string;
 }
 
 function parseCount(flag: string, text: string, min: number): number {
@@ -81,7 +83,7 @@ export function resolveScenario(name: string | undefined, flags: ScenarioFlags):
 }
 
 /**
- * Apply `--packets`, `--seed`, `--checker`/`--no-checker` and `--set` to a
+ * Apply `--packets`, `--seed`, `--queues`, `--checker`/`--no-checker` and `--set` to a
  * configuration. The `--set` overrides are added to its description, so every
  * header (table, JSON, report) says what actually ran.
  */
@@ -95,6 +97,7 @@ export function applyScenarioFlags(base: ScenarioConfig, flags: ScenarioFlags): 
     if (config.warmupPackets >= packets) sets.push(`warmupPackets=${Math.floor(packets / 10)}`);
   }
   if (flags.seed !== undefined) sets.push(`seed=${parseCount("--seed", flags.seed, 0)}`);
+  if (flags.queues !== undefined) sets.push(`host.queues=${parseCount("--queues", flags.queues, 1)}`);
   if (flags.checker !== undefined) sets.push(`checker=${flags.checker}`);
   for (const s of sets) if (!s.includes("=")) throw new CliError(`--set ${JSON.stringify(s)}: expected key=value`);
   if (sets.length > 0) config = applySetOverrides(config, sets);

@@ -165,6 +165,37 @@ export const scenarios: Readonly<Record<string, ScenarioConfig>> = Object.freeze
       traffic: { rate: 500_000 },
     },
   ),
+  "elephant-flow": scenario(
+    "elephant-flow",
+    "16 RX queues, one elephant flow carrying 90% of 8 Mpps and 255 mice: RSS puts the elephant on one hot queue while the others idle",
+    {
+      stack: { hold: "exponential", holdNs: 20_000 },
+      host: { queues: 16, flows: { count: 256, shares: "elephant", elephants: 1, elephantShare: 0.9 } },
+    },
+  ),
+  "many-flows": scenario(
+    "many-flows",
+    "16 RX queues, 10,000 flows of equal size: RSS spreads them evenly, every queue a sixteenth of the load",
+    {
+      stack: { hold: "exponential", holdNs: 20_000 },
+      host: { queues: 16, flows: { count: 10_000 } },
+    },
+  ),
+  "host-stuck-reader": scenario(
+    "host-stuck-reader",
+    "32 RX queues (64-slot rings) under one 64 MiB page cap; the reader of the biggest flow (a quarter of 8 Mpps) stops reading for 1 s: its queue fills the host's pages and the other queues' allocations fail",
+    {
+      packets: 200_000,
+      queue: { bufqSlots: 64, complqSlots: 64 },
+      stack: { hold: "lognormal", holdNs: 500_000, sigma: 1.5 },
+      memory: { maxPages: 16_384 },
+      host: {
+        queues: 32,
+        flows: { count: 256, shares: "elephant", elephants: 1, elephantShare: 0.25 },
+        stuckReaders: { flows: [0], holdNs: 1_000_000_000 },
+      },
+    },
+  ),
 });
 
 /** Name and one-line description of every catalog scenario, in catalog order. */

@@ -3,6 +3,7 @@ import { CliError, ExitCode } from "../errors.js";
 import { loadStrategies } from "../load-strategies.js";
 import { toCsv } from "../metric-rows.js";
 import { writeOutput } from "../output-paths.js";
+import { queueSummaryLines } from "../queue-summary.js";
 import { renderComparisonTable } from "../render-table.js";
 import { checkRunOutputs, type RunOutputs, runWithOutputs } from "../run-outputs.js";
 import { resolveScenario, type ScenarioFlags } from "../scenario-input.js";
@@ -89,6 +90,7 @@ export function printComparison(result: ComparisonResult, config: ScenarioConfig
     );
   }
   process.stdout.write(`${renderComparisonTable(result.results)}\n`);
+  for (const line of queueSummaryLines(result)) process.stdout.write(`${line}\n`);
   for (const r of result.results) {
     if (r.cannotStart !== undefined) {
       process.stderr.write(`rxsim: ${r.strategy}: the queue cannot start, every packet dropped: ${r.cannotStart}\n`);
