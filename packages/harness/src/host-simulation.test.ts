@@ -1,11 +1,25 @@
+import type { RxStrategyFactory } from "@rxsim/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseCapture } from "./capture-reader.js";
 import { IPPROTO_TCP, IPPROTO_UDP } from "./flow-set.js";
 import { ipFrame, pcapOf } from "./frames.test-util.js";
-import { ConfigError, inMemoryTrafficFiles, runComparison, runStrategy, validateScenarioConfig } from "./index.js";
+import {
+  ConfigError,
+  inMemoryTrafficFiles,
+  type RunOptions,
+  runComparison,
+  runStrategy,
+  type StrategyResult,
+  validateScenarioConfig,
+} from "./index.js";
 import { steerFlows } from "./rss.js";
 import { pagePerBuffer, reuseFifo } from "./test-strategies.test-util.js";
+
+/** Run a partial config (validated, defaults filled). */
+function run(config: object, factory: RxStrategyFactory, options?: RunOptions): StrategyResult {
+  return runStrategy(validateScenarioConfig(config), factory, options);
+}
 
 const base = {
   packets: 20_000,
@@ -31,7 +45,7 @@ describe("several queues on one host", () => {
             stack: { hold: "exponential", holdNs: 50_000 },
             host: { queues, flows: { count: flows, shares } },
           };
-          const r = runStrategy(config, reuseFifo());
+          const r = run(config, reuseFifo());
           const qs = r.queues ?? [];
           expect(qs.length).toBe(queues);
           let arrived = 0;
@@ -64,16 +78,16 @@ describe("several queues on one host", () => {
           stack: { hold: "lognormal", holdNs: 20_000 },
           host: { queues, flows: { count: 32, shares: "zipf" } },
         };
-        const a = JSON.stringify(runStrategy(config, pagePerBuffer()));
-        expect(JSON.stringify(runStrategy(config, pagePerBuffer()))).toBe(a);
-        expect(JSON.stringify(runStrategy({ ...config, seed: seed + 1 }, pagePerBuffer()))).not.toBe(a);
+        const a = JSON.stringify(run(config, pagePerBuffer()));
+        expect(JSON.stringify(run(config, pagePerBuffer()))).toBe(a);
+        expect(JSON.stringify(run({ ...config, seed: seed + 1 }, pagePerBuffer()))).not.toBe(a);
       }),
       { numRuns: 10 },
     );
   });
 
   it("an elephant flow loads one queue: packet imbalance near the number of queues", () => {
-    const r = runStrategy({ ...base, host: { queues: 8, flows: { count: 1 } } }, pagePerBuffer());
+    const r = run({ ...base, host: { queues: 8, flows: { count: 1 } } }, pagePerBuffer());
     expect(r.imbalance?.packets).toBe(8);
     const busy = (r.queues ?? []).filter((q) => q.metrics.packetsArrived > 0);
     expect(busy.length).toBe(1);
@@ -81,7 +95,7 @@ describe("several queues on one host", () => {
   });
 
   it("many small flows spread evenly (imbalance below 1.2 with 4,096 flows on 8 queues)", () => {
-    const r = runStrategy({ ...base, host: { queues: 8, flows: { count: 4096 } } }, pagePerBuffer());
+    const r = run({ ...base, host: { queues: 8, flows: { count: 4096 } } }, pagePerBuffer());
     expect(r.imbalance?.packets).toBeLessThan(1.2);
     expect(r.imbalance?.packets).toBeGreaterThanOrEqual(1);
   });
@@ -99,7 +113,7 @@ describe("several queues on one host", () => {
         stuckReaders: { flows: [0], holdNs: 1e9 },
       },
     };
-    const r = runStrategy(config, pagePerBuffer());
+    const r = run(config, pagePerBuffer());
     const qs = [...(r.queues ?? [])].sort((a, b) => b.metrics.peakResidentPages - a.metrics.peakResidentPages);
     // The stuck queue holds most of the host's pages.
     expect(qs[0].metrics.peakResidentPages).toBeGreaterThan(800);
@@ -109,14 +123,14 @@ describe("several queues on one host", () => {
     }
     expect(r.metrics.peakResidentPagesRun).toBeLessThanOrEqual(1000);
     // Without the stuck reader nobody fails or drops.
-    const free = runStrategy({ ...config, host: { ...config.host, stuckReaders: { flows: [] } } }, pagePerBuffer());
+    const free = run({ ...config, host: { ...config.host, stuckReaders: { flows: [] } } }, pagePerBuffer());
     expect(free.metrics.allocFailures).toBe(0);
     expect(free.metrics.packetsDropped).toBe(0);
   });
 
   it("totals: metrics sum the queues; the time series is the queues' sum; queue 0's decision log only", () => {
     const lines: string[] = [];
-    const r = runStrategy(
+    const r = run(
       { ...base, stack: { hold: "fixed", holdNs: 30_000 }, host: { queues: 3, flows: { count: 50 } } },
       reuseFifo(),
       { decisionLog: { line: (t) => void lines.push(t) } },
