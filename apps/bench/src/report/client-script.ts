@@ -103,6 +103,26 @@ export const CLIENT_SCRIPT = `
       ]
     }));
   }
+  // Queue × time heatmap: one rect per queue and time column, coloured by resident pages.
+  function drawHeatmap(h, el) {
+    var cells = [];
+    h.cells.forEach(function (row, q) {
+      row.forEach(function (v, i) { cells.push({ q: q, x1: h.edgesMs[i], x2: h.edgesMs[i + 1], v: v }); });
+    });
+    var rowHeight = Math.max(6, Math.min(18, Math.floor(360 / h.queues)));
+    el.append(Plot.plot({
+      width: Math.max(360, el.clientWidth), height: rowHeight * h.queues + 90,
+      marginLeft: 56, marginRight: 24, marginTop: 12, marginBottom: 42,
+      style: { fontSize: "12px", background: "transparent", overflow: "visible" },
+      x: { label: "simulated time (ms)", labelArrow: "none" },
+      y: { label: "queue", labelArrow: "none", domain: [h.queues - 0.5, -0.5], ticks: Math.min(h.queues, 8), tickFormat: function (q) { return Number.isInteger(q) ? String(q) : ""; } },
+      color: { type: "linear", scheme: "blues", domain: [0, Math.max(1, h.max)], legend: true, label: "resident pages", tickFormat: fmtNumber },
+      marks: [
+        Plot.rect(cells, { x1: "x1", x2: "x2", y1: function (d) { return d.q - 0.5; }, y2: function (d) { return d.q + 0.5; }, fill: "v",
+          title: function (d) { return "queue " + d.q + ", " + fmtNs(d.x1 * 1e6) + ": " + fmtNumber(d.v) + " pages"; } })
+      ]
+    }));
+  }
   var drawn = 0, expected = 0;
   if (spec.cost) {
     expected++;
@@ -120,6 +140,11 @@ export const CLIENT_SCRIPT = `
       drawChart(c, document.getElementById("chart-" + gi + "-" + ci));
       drawn++;
     });
+  });
+  (spec.heatmaps || []).forEach(function (h, i) {
+    expected++;
+    drawHeatmap(h, document.getElementById("heatmap-" + i));
+    drawn++;
   });
   document.body.setAttribute("data-charts-drawn", String(drawn));
   document.body.setAttribute("data-charts-expected", String(expected));

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { CLIENT_SCRIPT } from "./client-script.js";
 import { embedJson, escapeHtml, htmlDocument, inlineScript } from "./html-text.js";
+import type { HeatmapSpec } from "./queue-heatmap.js";
 import type { ChartGroup, ChartSpec, CostBreakdownSpec, HeadlineSpec, ReportSpec, TableSpec } from "./types.js";
 
 const require = createRequire(import.meta.url);
@@ -82,6 +83,16 @@ function costHtml(c: CostBreakdownSpec | null): string {
     .join("")}</section>`;
 }
 
+function heatmapsHtml(maps: readonly HeatmapSpec[]): string {
+  if (maps.length === 0) return "";
+  return `<section class="group" id="queues"><h2>Resident pages per queue over simulated time</h2><p class="note">One row per RX queue (queue 0 at the top), darker = more pages; each column averages the samples of its time span, warm-up included.</p>${maps
+    .map(
+      (m, i) =>
+        `<div class="chart"><h3>${escapeHtml(m.title)}</h3><div id="heatmap-${i}" class="plot heatmap"></div></div>`,
+    )
+    .join("")}</section>`;
+}
+
 function tableHtml(t: TableSpec): string {
   const body = `<div class="tablewrap"><table><thead><tr>${t.header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${t.rows
     .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join("")}</tr>`)
@@ -109,8 +120,9 @@ export function renderHtmlReport(spec: ReportSpec): string {
 ${headlineHtml(spec.headline)}
 ${costHtml(spec.cost)}
 ${groups}
+${heatmapsHtml(spec.heatmaps ?? [])}
 ${spec.tables.map(tableHtml).join("\n")}
-<script type="application/json" id="rxsim-report-spec">${embedJson({ headline: spec.headline, cost: spec.cost, groups: spec.groups })}</script>
+<script type="application/json" id="rxsim-report-spec">${embedJson({ headline: spec.headline, cost: spec.cost, groups: spec.groups, heatmaps: spec.heatmaps ?? [] })}</script>
 ${plotAssets()}
 <script>${CLIENT_SCRIPT}</script>`;
   return htmlDocument(spec.title, CSS, body);

@@ -5,6 +5,7 @@ import { costBreakdown } from "./cost-breakdown.js";
 import { changedKeys, describeHold, describeQueue, describeTraffic } from "./describe-run.js";
 import { headlineFigures, headlineMetrics, headlineNotes } from "./headline.js";
 import { strategyColours } from "./palette.js";
+import { queueHeatmaps } from "./queue-heatmap.js";
 import { markIdentical } from "./series.js";
 import type { AxisSpec, ChartSpec, ReportSpec, TableSpec } from "./types.js";
 
@@ -52,6 +53,12 @@ export function runReport(result: ComparisonResult): ReportSpec {
       `${describeQueue(c)}; ${c.packets.toLocaleString("en-US")} packets (${c.warmupPackets.toLocaleString("en-US")} warm-up), seed ${result.seed}`,
       `config "${c.name}"${changed.length > 0 ? `, changed from the catalog: ${changed.join(", ")}` : ""}`,
       ...(profile !== "none" ? [`CPU priced by the cost profile "${profile}"`] : []),
+      // Results written before multi-queue support have no host: one queue.
+      ...((c.host?.queues ?? 1) > 1
+        ? [
+            `${c.host.queues} RX queues on one host, ${c.memory.maxPages === null ? "no page cap" : `a page cap of ${c.memory.maxPages.toLocaleString("en-US")} for all queues`}; totals below, per queue in the heatmaps`,
+          ]
+        : []),
     ],
     headline: {
       title: "Headline",
@@ -78,6 +85,7 @@ export function runReport(result: ComparisonResult): ReportSpec {
         ],
       },
     ],
+    heatmaps: queueHeatmaps(result),
     tables: [table],
   };
 }

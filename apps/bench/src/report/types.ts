@@ -1,3 +1,5 @@
+import type { HeatmapSpec } from "./queue-heatmap.js";
+
 /** How an axis maps values. */
 export type AxisType = "linear" | "log" | "symlog" | "point";
 /** How tick labels are written: bytes as KiB/MiB, nanoseconds as ns/µs/ms, SI (1k, 1M), or as is. */
@@ -102,5 +104,7 @@ export interface ReportSpec {
   /** The CPU cost breakdown of a priced run, or null (cost profile none, or a sweep). */
   cost: CostBreakdownSpec | null;
   groups: ChartGroup[];
+  /** Queue × time heatmaps of resident pages (a run of several queues; absent or empty otherwise). */
+  heatmaps?: HeatmapSpec[];
   tables: TableSpec[];
 }
