@@ -88,6 +88,14 @@ describe("a changed key with no effect under the scenario gets a warning", () =>
     );
   });
 
+  it("--set host.flows.count with one queue warns; with --queues 4 it is used", async () => {
+    const r = await runInProcess(["compare", ...QUICK, "--set", "host.flows.count=64"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe("rxsim: warning: --set host.flows.count has no effect with host.queues=1\n");
+    const used = await runInProcess(["compare", ...QUICK, "--queues", "4", "--set", "host.flows.count=64"]);
+    expect(used.stderr).toBe("");
+  });
+
   it("--vary stack.holdNs with stack.hold=immediate in every point", async () => {
     const { join } = await import("node:path");
     const { runBuilt, tempDir } = await import("../test-support/run-cli.js");

@@ -26,6 +26,23 @@ const trafficRule = (
   },
 });
 
+const HOST_KEYS = [
+  "host.napiCpus",
+  "host.readerCpus",
+  "host.stuckReaders",
+  "host.stuckReaders.flows",
+  "host.stuckReaders.holdNs",
+  "host.rss",
+  "host.rss.key",
+  "host.rss.indirection",
+  "host.rss.indirectionSize",
+  "host.rss.udpPorts",
+  "host.flows",
+  ...["count", "shares", "zipfExponent", "elephants", "elephantShare", "weights", "protocol", "ipVersion"].map(
+    (k) => `host.flows.${k}`,
+  ),
+];
+
 const RULES: readonly Rule[] = [
   {
     key: "stack.holdNs",
@@ -88,6 +105,14 @@ const RULES: readonly Rule[] = [
     "wireOverheadBytes",
     (t) => t.rateUnit === "gbps",
     (t) => `traffic.rateUnit=${t.rateUnit}`,
+  ),
+  // One queue runs the single-queue model: nothing of the host but the queue count matters.
+  ...HOST_KEYS.map(
+    (key): Rule => ({
+      key,
+      matters: (c) => (c.host?.queues ?? 1) > 1 && !(key.startsWith("host.flows") && c.traffic.kind !== "synthetic"),
+      because: (c) => ((c.host?.queues ?? 1) > 1 ? notSynthetic(c) : "host.queues=1"),
+    }),
   ),
   ...["rate", "rateUnit", "arrival", "burstOnNs", "sizeModel", "rscProbability"].map((k) =>
     trafficRule(
