@@ -24,7 +24,7 @@ describe("a whole NIC: the multi-queue claims, with the real strategies", () => 
       expect(qs.length).toBe(32);
       const stuck = qs.reduce((a, b) => (b.metrics.peakResidentPages > a.metrics.peakResidentPages ? b : a));
       // A healthy queue holds about 150 pages here; the stuck one holds a large share of the host.
-    expect(stuck.metrics.peakResidentPages).toBeGreaterThan(4096);
+      expect(stuck.metrics.peakResidentPages).toBeGreaterThan(4096);
       const others = qs.filter((q) => q !== stuck);
       expect(others.reduce((a, q) => a + q.metrics.allocFailures, 0)).toBeGreaterThan(0);
       expect(r.metrics.peakResidentPagesRun).toBeLessThanOrEqual(16_384);

@@ -155,13 +155,16 @@ export function checkHostFits(config: ScenarioConfig): void {
   if (config.traffic.kind === "synthetic" && typeof r !== "string" && r.length !== h.flows.count) {
     throw new ConfigError(
       "host.readerCpus",
-      `names ${r.length} CPUs but there are ${h.flows.count} flows (host.flows.count; one CPU per flow, or "napi" / "other")`,
+      `names ${r.length} CPU${r.length === 1 ? "" : "s"} but there ${h.flows.count === 1 ? "is 1 flow" : `are ${h.flows.count} flows`} (host.flows.count; one CPU per flow, or "napi" / "other")`,
     );
   }
   if (config.traffic.kind === "synthetic") {
     h.stuckReaders.flows.forEach((f, i) => {
       if (f >= h.flows.count) {
-        throw new ConfigError(`host.stuckReaders.flows.${i}`, `names flow ${f}, but there are ${h.flows.count} flows`);
+        throw new ConfigError(
+          `host.stuckReaders.flows.${i}`,
+          `names flow ${f}, but there ${h.flows.count === 1 ? "is 1 flow" : `are ${h.flows.count} flows`} (host.flows.count)`,
+        );
       }
     });
   }

@@ -167,7 +167,7 @@ export async function capacityCommand(scenario: string | undefined, flags: Capac
     writeOutput("--json", flags.json, `${JSON.stringify(doc, null, 2)}\n`);
   }
   process.stdout.write(
-    `scenario ${config.name}, cost profile ${config.costProfile.name}, drops ≤ ${maxDrop * 100}% of arrivals, one NAPI core\n`,
+    `scenario ${config.name}, cost profile ${config.costProfile.name}, drops ≤ ${maxDrop * 100}% of arrivals, ${napiCores(config)}\n`,
   );
   const rows = results.map((r) => [
     r.strategy,
@@ -182,4 +182,12 @@ export async function capacityCommand(scenario: string | undefined, flags: Capac
     process.stdout.write(`${line.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")}\n`);
   }
   return 0;
+}
+
+/** The cores the host's NAPI instances run on, in words (NAPI busy then counts CPUs' worth, summed). */
+function napiCores(config: ScenarioConfig): string {
+  const h = config.host;
+  if (h.queues === 1) return "one NAPI core";
+  const cores = h.napiCpus.length > 0 ? new Set(h.napiCpus).size : h.queues;
+  return `${h.queues} queues on ${cores} NAPI core${cores === 1 ? "" : "s"} (NAPI busy: CPUs' worth, summed)`;
 }
