@@ -190,5 +190,9 @@ describe("several queues on one host", () => {
     expect(bad({ host: { queues: 2, rss: { key: "6d:5a" } } })).toThrow(/must be 40 bytes/);
     expect(bad({ host: { queues: 2, flows: { count: 2 }, stuckReaders: { flows: [2] } } })).toThrow(/names flow 2/);
     expect(bad({ host: { queues: 2 }, traffic: { kind: "trace", path: "x" } })).toThrow(/a trace records no flows/);
+    const trace = { line: () => {} };
+    expect(() => run({ packets: 10, host: { queues: 2 } }, pagePerBuffer(), { recordTrace: trace })).toThrow(
+      /cannot be recorded; record a one-queue run/,
+    );
   });
 });

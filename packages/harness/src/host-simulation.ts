@@ -297,6 +297,8 @@ class HostSimulation {
     for (let q = 0; q < n; q++) flush(q, now);
     if (onProgress) onProgress(this.progress.base + seq, progressTotal);
     const finished: FinishedRun[] = worlds.map((w, q) => {
+      // Each queue's clock stands at its own last event: bring it to the end of the run, as one queue's is.
+      w.clock.set(now);
       closeSeries(w, now);
       return finishRun(w, {
         now,

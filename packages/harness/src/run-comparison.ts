@@ -70,6 +70,7 @@ export function runComparison(
   if (options.decisionLog && factories.length > 1) {
     throw new ConfigError("decisionLog", `a decision log records one strategy; ${factories.length} were given`);
   }
+  checkRecordable(cfg, options.recordTrace);
   const inputs = prepareInputs(cfg, options.files ?? NO_TRAFFIC_FILES);
   const probe = openSource(cfg, inputs);
   const perRun = probe.total;
@@ -110,6 +111,16 @@ export function runComparison(
   };
 }
 
+/** A trace records arrivals, not flows: a run of several queues could not be replayed from it. */
+function checkRecordable(cfg: ScenarioConfig, trace: TraceSink | undefined): void {
+  if (trace !== undefined && cfg.host.queues > 1) {
+    throw new ConfigError(
+      "recordTrace",
+      `a trace records arrivals but not their flows, so a run of ${cfg.host.queues} queues cannot be recorded; record a one-queue run`,
+    );
+  }
+}
+
 /** What a comparison read its traffic from, or null for synthetic traffic. */
 function summarizeInput(cfg: ScenarioConfig, capture: Capture | null, arrivals: number): InputSummary | null {
   const traffic = cfg.traffic;
@@ -136,6 +147,7 @@ export function runStrategy(
 ): StrategyResult {
   const cfg = validateScenarioConfig(config);
   checkFactories([factory]);
+  checkRecordable(cfg, options.recordTrace);
   const trace = options.recordTrace;
   if (trace) trace.line(formatTraceHeader(cfg));
   const outcome = simulate(cfg, factory, prepareInputs(cfg, options.files ?? NO_TRAFFIC_FILES), options);
