@@ -1,4 +1,4 @@
-import type { RxStrategyFactory } from "@rxsim/core";
+import { type RxStrategyFactory, replayDecisionLog } from "@rxsim/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseCapture } from "./capture-reader.js";
@@ -131,7 +131,12 @@ describe("several queues on one host", () => {
   it("totals: metrics sum the queues; the time series is the queues' sum; queue 0's decision log only", () => {
     const lines: string[] = [];
     const r = run(
-      { ...base, stack: { hold: "fixed", holdNs: 30_000 }, host: { queues: 3, flows: { count: 50 } } },
+      {
+        ...base,
+        stack: { hold: "fixed", holdNs: 30_000 },
+        memory: { maxPages: 1400 },
+        host: { queues: 3, flows: { count: 50 } },
+      },
       reuseFifo(),
       { decisionLog: { line: (t) => void lines.push(t) } },
     );
@@ -145,6 +150,8 @@ describe("several queues on one host", () => {
     expect(r.metrics.peakResidentPages).toBeLessThanOrEqual(qs.reduce((a, q) => a + q.metrics.peakResidentPages, 0));
     expect(lines.filter((l) => l.startsWith("# rxsim decision-log")).length).toBe(1);
     expect(lines[0]).toContain('"stream":"strategy/q0"');
+    // Queue 0's log replays on its own: the host's other queues only show in it as allocation failures.
+    expect(replayDecisionLog(lines.join("\n"), reuseFifo()).ok).toBe(true);
   });
 
   it("capture replay: every frame of a flow lands on its flow's queue", () => {
