@@ -7,7 +7,18 @@ export { readCapture } from "./capture-file.js";
 export { type Capture, CaptureError, type CaptureOptions, DEFAULT_MAX_GAP_NS, parseCapture } from "./capture-reader.js";
 export { ConfigError } from "./config-error.js";
 export { runComparison, runComparisonFromTrace, runStrategy } from "./disk-runs.js";
+export { FlowSet } from "./flow-set.js";
 export { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
+export {
+  DEFAULT_FLOW_MIX,
+  DEFAULT_HOST,
+  DEFAULT_RSS,
+  type FlowMixConfig,
+  type FlowShares,
+  type HostConfig,
+  type RssConfig,
+  type StuckReadersConfig,
+} from "./host-config.js";
 export { keysWithoutEffect } from "./keys-without-effect.js";
 export { OUT_OF_RANGE_BUF_ID } from "./misbehaving-device.js";
 export type { PacketSource } from "./packet-source.js";
@@ -16,10 +27,13 @@ export {
   type InputSummary,
   type Metrics,
   type PacketRatios,
+  type QueueImbalance,
+  type QueueResult,
   RESULT_SCHEMA_VERSION,
   type StrategyResult,
 } from "./result.js";
 export { RNG_STREAMS } from "./rng-streams.js";
+export { type FlowSteering, indirectionTable, steerFlows } from "./rss.js";
 export type { ComparisonOptions } from "./run-comparison.js";
 export {
   type AllocFailureConfig,
@@ -49,6 +63,7 @@ export { getScenario, listScenarios, scenarios } from "./scenarios.js";
 export { applySetOverrides } from "./set-overrides.js";
 export type { RunInternals, RunOptions } from "./simulation.js";
 export type { TimeSeries } from "./time-series.js";
+export { DEFAULT_RSS_KEY, RSS_KEY_BYTES, toeplitzHash } from "./toeplitz.js";
 export {
   TRACE_FORMAT_VERSION,
   TraceError,
@@ -60,3 +75,4 @@ export {
 export { createTraceWriter, readTrace, readTraceHeader } from "./trace-file.js";
 export { inMemoryTrafficFiles, NO_TRAFFIC_FILES, type TrafficFiles } from "./traffic-files.js";
 export { DEFAULT_TOP_LEVEL, MAX_PACKET_BYTES, validateScenarioConfig } from "./validate-config.js";
+export { MAX_QUEUES } from "./validate-host.js";
