@@ -154,6 +154,23 @@ describe("several queues on one host", () => {
     expect(replayDecisionLog(lines.join("\n"), reuseFifo()).ok).toBe(true);
   });
 
+  it("two NAPIs on one CPU poll in turn: together at most one CPU busy, and the queues fall behind", () => {
+    const config = (napiCpus: number[]) => ({
+      ...base,
+      packets: 50_000,
+      traffic: { kind: "synthetic", rate: 8_000_000 },
+      driver: { pollCostNs: 2000, packetCostNs: 150 },
+      host: { queues: 2, napiCpus, flows: { count: 2 }, rss: { indirection: [0, 1] } },
+    });
+    const apart = run(config([0, 1]), pagePerBuffer());
+    const shared = run(config([3, 3]), pagePerBuffer());
+    expect(apart.metrics.packetsDropped).toBe(0);
+    expect(apart.metrics.napiUtilisation).toBeGreaterThan(1);
+    expect(shared.metrics.napiUtilisation).toBeLessThanOrEqual(1.01);
+    expect(shared.metrics.packetsDropped).toBeGreaterThan(0);
+    expect(shared.queues?.map((q) => q.napiCpu)).toEqual([3, 3]);
+  });
+
   it("capture replay: every frame of a flow lands on its flow's queue", () => {
     const frames: number[][] = [];
     for (let i = 0; i < 400; i++) {
