@@ -178,7 +178,7 @@ export class RxQueue {
     if (this.stopped) return 0;
     const max = Math.min(this.bufq.freeSlots(), this.complq.numFreeSlots);
     this.counters.refills++;
-    if (this.log) this.log.line(`I refill ${max} ${this.pages.inNapi ? "napi" : "proc"} @${this.clock.now()}`);
+    if (this.log) this.logRefill(max);
     this.postBudget = max;
     let n: number;
     try {
@@ -188,24 +188,12 @@ export class RxQueue {
     }
     const posted = max - this.postBudget;
     this.postBudget = 0;
-    if (n !== posted) {
-      throw new StrategyFaultError(
-        this.strategyName,
-        "refill",
-        `returned ${describeValue(n)} but posted ${posted} buffer(s)`,
-      );
-    }
+    if (n !== posted) throw this.refillMiscounted(n, posted);
     return n;
   }
 
   private post(bufId: number, page: number, offset: number, len: number): void {
-    if (this.postBudget <= 0) {
-      throw new StrategyFaultError(
-        this.strategyName,
-        "refill",
-        `posted buf_id ${bufId} beyond the refill's limit (or outside refill)`,
-      );
-    }
+    if (this.postBudget <= 0) throw this.postBeyondLimit(bufId);
     this.postBudget--;
     if (this.checker) {
       this.checker.posted(bufId, page, offset, len, this.pages.isAllocated(page), this.dma.isMapped(page));
@@ -355,7 +343,7 @@ export class RxQueue {
     // The device no longer writes this buffer, whatever happens next.
     const slotPage = this.posted.page(bufId);
     const slotOffset = this.posted.offset(bufId);
-    if (this.log) this.log.line(`I complete ${bufId} ${KIND_NAMES[kind]} ${bytes} @${this.clock.now()}`);
+    if (this.log) this.logComplete(bufId, kind, bytes);
     if (this.checker) this.checker.completed(bufId);
     let result: number;
     try {
@@ -367,13 +355,7 @@ export class RxQueue {
       this.counters.rx_invalid_buf_id++;
       return 3;
     }
-    if (result !== R_ACCEPTED && result !== R_REDIRECTED && result !== R_DROPPED) {
-      throw new StrategyFaultError(
-        this.strategyName,
-        "complete",
-        `returned ${describeValue(result)} for buf_id ${bufId}, not a CompletionResult (-1, 0, 1 or 2)`,
-      );
-    }
+    if (result !== R_ACCEPTED && result !== R_REDIRECTED && result !== R_DROPPED) throw this.badResult(result, bufId);
     // The strategy took the buffer back: it is no longer outstanding.
     this.posted.release(bufId);
     if (kind === K_ERROR) return 1;
@@ -442,7 +424,7 @@ export class RxQueue {
       const page = skbs.fragPage[f];
       const off = skbs.fragOff[f];
       const len = skbs.fragLen[f];
-      if (this.log) this.log.line(`I release ${page} ${off} ${len} ${inNapi ? "napi" : "proc"} @${this.clock.now()}`);
+      if (this.log) this.logRelease(page, off, len, inNapi);
       if (this.checker) this.checker.released(page, off, len);
       // The page table throws nothing itself: what escapes put is the strategy's listener.
       try {
@@ -460,6 +442,46 @@ export class RxQueue {
     }
     skbs.freeSkbRecord(skb);
     this.pages.inNapi = prevNapi;
+  }
+
+  // ---- cold paths, kept out of the per-packet methods so V8 inlines those whole ----
+
+  private logRefill(max: number): void {
+    (this.log as DecisionLogSink).line(`I refill ${max} ${this.pages.inNapi ? "napi" : "proc"} @${this.clock.now()}`);
+  }
+
+  private logComplete(bufId: number, kind: CompletionKind, bytes: number): void {
+    (this.log as DecisionLogSink).line(`I complete ${bufId} ${KIND_NAMES[kind]} ${bytes} @${this.clock.now()}`);
+  }
+
+  private logRelease(page: number, off: number, len: number, inNapi: boolean): void {
+    (this.log as DecisionLogSink).line(
+      `I release ${page} ${off} ${len} ${inNapi ? "napi" : "proc"} @${this.clock.now()}`,
+    );
+  }
+
+  private refillMiscounted(n: unknown, posted: number): StrategyFaultError {
+    return new StrategyFaultError(
+      this.strategyName,
+      "refill",
+      `returned ${describeValue(n)} but posted ${posted} buffer(s)`,
+    );
+  }
+
+  private postBeyondLimit(bufId: number): StrategyFaultError {
+    return new StrategyFaultError(
+      this.strategyName,
+      "refill",
+      `posted buf_id ${bufId} beyond the refill's limit (or outside refill)`,
+    );
+  }
+
+  private badResult(result: unknown, bufId: number): StrategyFaultError {
+    return new StrategyFaultError(
+      this.strategyName,
+      "complete",
+      `returned ${describeValue(result)} for buf_id ${bufId}, not a CompletionResult (-1, 0, 1 or 2)`,
+    );
   }
 
   // ---- teardown ----------------------------------------------------------
