@@ -123,6 +123,11 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
     .option("--packets <n>", "packets per scenario (default: each scenario's own)")
     .option("--strategies <list>", "comma-separated names, files or packages (default: every built-in)")
     .option(COST_PROFILE_FLAG, COST_PROFILE_HELP)
+    .option(
+      "--timeout <seconds>",
+      "stop when one scenario's comparison (or one capacity search) takes longer (a strategy that never returns)",
+      String(DEFAULT_TIMEOUT_S),
+    )
     .action((flags) => run(resultsCommand(flags)));
 
   scenarioOptions(

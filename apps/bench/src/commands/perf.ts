@@ -176,7 +176,14 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
   const date = new Date().toISOString();
   const m = (n: number) => (n / 1e6).toFixed(2);
   const priced = results.some((r) => r.versusUnpriced);
-  const head = ["strategy", "measure", "checker", "packets/run", "M packets/s min / median / max", "per CPU s (median)"];
+  const head = [
+    "strategy",
+    "measure",
+    "checker",
+    "packets/run",
+    "M packets/s min / median / max",
+    "per CPU s (median)",
+  ];
   if (priced) head.push("unpriced M/s (median)", "priced / unpriced, paired: min / median / max");
   const table = new Table({
     head,
@@ -196,7 +203,10 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
     if (priced) {
       const v = r.versusUnpriced;
       const q = v?.speedRatio;
-      row.push(v ? m(v.packetsPerSecond.median) : "—", q ? `${q.min.toFixed(3)} / ${q.median.toFixed(3)} / ${q.max.toFixed(3)}` : "—");
+      row.push(
+        v ? m(v.packetsPerSecond.median) : "—",
+        q ? `${q.min.toFixed(3)} / ${q.median.toFixed(3)} / ${q.max.toFixed(3)}` : "—",
+      );
     }
     table.push(row);
   }
