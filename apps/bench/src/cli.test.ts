@@ -350,6 +350,48 @@ describe("rxsim perf", () => {
     for (const x of out.results as Row[]) expect(x.packetsPerSecond.min).toBeGreaterThan(0);
   });
 
+  it("with a cost profile, pairs every simulation run with the same run unpriced and reports each pair's speed ratio", async () => {
+    const dir = tempDir();
+    const json = join(dir, "p.json");
+    const r = await runInProcess([
+      "perf",
+      "--strategies",
+      "dqo",
+      "--packets",
+      "20000",
+      "--checker-packets",
+      "5000",
+      "--loop-packets",
+      "20000",
+      "--runs",
+      "3",
+      "--isolate",
+      "none",
+      "--cost-profile",
+      "iommu-strict",
+      "--json",
+      json,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/cost profile iommu-strict/);
+    expect(r.stdout).toMatch(/priced \/ unpriced, paired/);
+    const out = JSON.parse(readFileSync(json, "utf8"));
+    expect(out.costProfile).toBe("iommu-strict");
+    for (const x of out.results) {
+      if (x.measure === "strategy-loop") {
+        // The strategy loop has no polls to price.
+        expect(x.versusUnpriced).toBeUndefined();
+        continue;
+      }
+      const v = x.versusUnpriced;
+      expect(v.wallSeconds).toHaveLength(3);
+      const ratios = x.wallSeconds
+        .map((s: number, i: number) => Math.round((v.wallSeconds[i] / s) * 1000) / 1000)
+        .sort((a: number, b: number) => a - b);
+      expect(v.speedRatio).toEqual({ min: ratios[0], median: ratios[1], max: ratios[2] });
+    }
+  });
+
   it("refuses bad counts and isolation modes in one line", async () => {
     for (const [flag, value] of [
       ["--runs", "0"],

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type CliRun, runBuilt, runInProcess, tempDir } from "../test-support/run-cli.js";
@@ -182,6 +182,29 @@ describe("a strategy that never returns", () => {
       /^rxsim: strategy faulty did not finish within --timeout 2 s \(a strategy method that never returns\?\); nothing was written\n$/,
     );
     expect(r.code).toBe(1);
+  });
+
+  it("stops rxsim results too, naming the strategy and the scenario, and leaves the previous file as it was", () => {
+    const dir = tempDir();
+    const out = join(dir, "results.md");
+    writeFileSync(out, "previous results\n");
+    const r = runBuiltWithFault("refill-hangs", [
+      "results",
+      "--strategies",
+      `naive,${FAULTY}`,
+      "--packets",
+      "1000",
+      "--timeout",
+      "2",
+      "--out",
+      out,
+    ]);
+    expect(r.stderr).toMatch(
+      /^rxsim: strategy faulty \(scenario default\) did not finish within --timeout 2 s \(a strategy method that never returns\?\); nothing was written\n$/,
+    );
+    expect(r.code).toBe(1);
+    expect(readFileSync(out, "utf8")).toBe("previous results\n");
+    expect(readdirSync(dir)).toEqual(["results.md"]);
   });
 });
 

@@ -127,6 +127,11 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
     .option("--packets <n>", "packets per scenario (default: each scenario's own)")
     .option("--strategies <list>", "comma-separated names, files or packages (default: every built-in)")
     .option(COST_PROFILE_FLAG, COST_PROFILE_HELP)
+    .option(
+      "--timeout <seconds>",
+      "stop when one scenario's comparison (or one capacity search) takes longer (a strategy that never returns)",
+      String(DEFAULT_TIMEOUT_S),
+    )
     .action((flags) => run(resultsCommand(flags)));
 
   scenarioOptions(
@@ -150,7 +155,10 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
     .option("--runs <n>", "timed runs per measurement (min / median / max)", "5")
     .option("--isolate <mode>", "worker: a fresh worker thread per measurement; none: all in this process", "worker")
     .option("--json <file>", "write the figures with machine, Node version, date and load average")
-    .option(COST_PROFILE_FLAG, COST_PROFILE_HELP)
+    .option(
+      COST_PROFILE_FLAG,
+      "price the simulation with this profile (docs/cost-model.md); each run is then paired with the same run unpriced and the table shows the ratio of their speeds",
+    )
     .action((flags) => run(perfCommand(flags)));
 
   scenarioOptions(

@@ -1,3 +1,4 @@
+import * as msg from "./checker-messages.js";
 import type { DmaObserver } from "./dma-table.js";
 import type { PageObserver } from "./page-table.js";
 
@@ -136,45 +137,26 @@ export class InvariantChecker implements PageObserver, DmaObserver {
   posted(bufId: number, page: number, offset: number, len: number, pageAllocated: boolean, pageMapped = true): void {
     const end = offset + len;
     if (bufId < 0) {
-      this.report(ViolationKind.DuplicateBufId, bufId, page, `buf_id ${bufId} is negative`);
+      this.report(ViolationKind.DuplicateBufId, bufId, page, msg.negativeBufId(bufId));
       return;
     }
     if (!pageAllocated) {
-      this.report(
-        ViolationKind.PostedUnallocated,
-        bufId,
-        page,
-        `buf_id ${bufId} posts page ${page}, which is not allocated: the device would write into freed memory`,
-      );
+      this.report(ViolationKind.PostedUnallocated, bufId, page, msg.postedUnallocated(bufId, page));
     }
     if (pageAllocated && !pageMapped) {
-      this.report(
-        ViolationKind.PostedUnmapped,
-        bufId,
-        page,
-        `buf_id ${bufId} posts page ${page}, which is not DMA-mapped: the device's write would fault in the IOMMU`,
-      );
+      this.report(ViolationKind.PostedUnmapped, bufId, page, msg.postedUnmapped(bufId, page));
     }
     if (offset < 0 || len <= 0 || end > this.pageSize) {
-      this.report(
-        ViolationKind.PostedOutOfBounds,
-        bufId,
-        page,
-        `buf_id ${bufId} posts page ${page} bytes ${range(offset, end)}, outside the ${this.pageSize}-byte page`,
-      );
+      const problem = msg.postedOutOfBounds(bufId, page, offset, end, this.pageSize);
+      this.report(ViolationKind.PostedOutOfBounds, bufId, page, problem);
     }
     this.ensureBuf(bufId);
     const prior = this.postedByBuf[bufId];
     if (prior !== NONE) {
-      this.report(
-        ViolationKind.DuplicateBufId,
-        bufId,
-        page,
-        `buf_id ${bufId} posted twice while outstanding (first at page ${this.recPage[prior]} bytes ${range(
-          this.recOff[prior],
-          this.recOff[prior] + this.recLen[prior],
-        )}, again at page ${page} bytes ${range(offset, end)})`,
-      );
+      const first = this.recPage[prior];
+      const firstEnd = this.recOff[prior] + this.recLen[prior];
+      const problem = msg.postedTwice(bufId, first, this.recOff[prior], firstEnd, page, offset, end);
+      this.report(ViolationKind.DuplicateBufId, bufId, page, problem);
       // Keep tracking the newer posting.
       this.unlink(this.postedHead, prior);
       this.postedByBuf[bufId] = NONE;
@@ -182,28 +164,24 @@ export class InvariantChecker implements PageObserver, DmaObserver {
     this.ensurePage(page);
     for (let r = this.heldHead[page]; r !== NONE; r = this.recNext[r]) {
       if (this.recOff[r] < end && offset < this.recOff[r] + this.recLen[r]) {
-        this.report(
-          ViolationKind.PostedWhileHeld,
-          bufId,
-          page,
-          `buf_id ${bufId} posts page ${page} bytes ${range(offset, end)} while a live skb holds bytes ${range(
-            this.recOff[r],
-            this.recOff[r] + this.recLen[r],
-          )} of it: the device would overwrite data the stack still reads`,
-        );
+        const problem = msg.postedWhileHeld(bufId, page, offset, end, this.recOff[r], this.recOff[r] + this.recLen[r]);
+        this.report(ViolationKind.PostedWhileHeld, bufId, page, problem);
         break;
       }
     }
     for (let r = this.postedHead[page]; r !== NONE; r = this.recNext[r]) {
       if (this.recOff[r] < end && offset < this.recOff[r] + this.recLen[r]) {
-        this.report(
-          ViolationKind.PostedOverlap,
+        const other = this.recBufId[r];
+        const problem = msg.postedOverlap(
           bufId,
           page,
-          `buf_id ${bufId} posts page ${page} bytes ${range(offset, end)} overlapping buf_id ${
-            this.recBufId[r]
-          }'s outstanding buffer ${range(this.recOff[r], this.recOff[r] + this.recLen[r])}`,
+          offset,
+          end,
+          other,
+          this.recOff[r],
+          this.recOff[r] + this.recLen[r],
         );
+        this.report(ViolationKind.PostedOverlap, bufId, page, problem);
         break;
       }
     }
@@ -246,35 +224,16 @@ export class InvariantChecker implements PageObserver, DmaObserver {
     if (page >= this.heldHead.length) return;
     const h = this.heldHead[page];
     if (h !== NONE) {
-      this.report(
-        ViolationKind.FreedWhileHeld,
-        -1,
-        page,
-        `page ${page} freed while a live skb holds bytes ${range(
-          this.recOff[h],
-          this.recOff[h] + this.recLen[h],
-        )}: the strategy dropped a reference it did not own`,
-      );
+      const problem = msg.freedWhileHeld(page, this.recOff[h], this.recOff[h] + this.recLen[h]);
+      this.report(ViolationKind.FreedWhileHeld, -1, page, problem);
     }
     if (this.mapCount[page] > 0) {
-      this.report(
-        ViolationKind.FreedWhileMapped,
-        -1,
-        page,
-        `page ${page} freed while still DMA-mapped: the device could write into memory the allocator hands out again`,
-      );
+      this.report(ViolationKind.FreedWhileMapped, -1, page, msg.freedWhileMapped(page));
     }
     const p = this.postedHead[page];
     if (p !== NONE) {
-      this.report(
-        ViolationKind.FreedWhilePosted,
-        this.recBufId[p],
-        page,
-        `page ${page} freed while posted to the device as buf_id ${this.recBufId[p]} bytes ${range(
-          this.recOff[p],
-          this.recOff[p] + this.recLen[p],
-        )}`,
-      );
+      const problem = msg.freedWhilePosted(page, this.recBufId[p], this.recOff[p], this.recOff[p] + this.recLen[p]);
+      this.report(ViolationKind.FreedWhilePosted, this.recBufId[p], page, problem);
     }
   }
 
@@ -290,26 +249,14 @@ export class InvariantChecker implements PageObserver, DmaObserver {
     this.mapCount[page] = Math.max(mappings, 0);
     const p = this.postedHead[page];
     if (mappings === 0 && p !== NONE) {
-      this.report(
-        ViolationKind.UnmappedWhilePosted,
-        this.recBufId[p],
-        page,
-        `page ${page} unmapped while posted to the device as buf_id ${this.recBufId[p]} bytes ${range(
-          this.recOff[p],
-          this.recOff[p] + this.recLen[p],
-        )}: the device's write would fault in the IOMMU`,
-      );
+      const problem = msg.unmappedWhilePosted(page, this.recBufId[p], this.recOff[p], this.recOff[p] + this.recLen[p]);
+      this.report(ViolationKind.UnmappedWhilePosted, this.recBufId[p], page, problem);
     }
   }
 
   /** {@link PageObserver}: a count went below zero. */
   refUnderflow(page: number, count: number): void {
-    this.report(
-      ViolationKind.RefUnderflow,
-      -1,
-      page,
-      `page ${page} reference count fell to ${count}: a reference was dropped that nobody held`,
-    );
+    this.report(ViolationKind.RefUnderflow, -1, page, msg.refUnderflow(page, count));
   }
 
   /**
@@ -331,14 +278,7 @@ export class InvariantChecker implements PageObserver, DmaObserver {
   /** One violation listing up to 10 of `pages`. */
   private reportPages(kind: ViolationKind, pages: readonly number[], what: string, state: string): void {
     if (pages.length === 0) return;
-    const shown = pages.slice(0, 10).join(", ");
-    const more = pages.length > 10 ? `, … ${pages.length - 10} more` : "";
-    this.report(
-      kind,
-      -1,
-      pages[0],
-      `${what}: ${pages.length} page(s) ${state} after teardown with every skb released (pages ${shown}${more})`,
-    );
+    this.report(kind, -1, pages[0], msg.pagesAfterTeardown(what, pages, state));
   }
 
   private report(kind: ViolationKind, bufId: number, page: number, message: string): void {
@@ -417,8 +357,4 @@ function grow(a: Int32Array, cap: number, fill: number): Int32Array<ArrayBuffer>
   b.set(a);
   if (fill !== 0) b.fill(fill, a.length);
   return b;
-}
-
-function range(start: number, end: number): string {
-  return `[${start}, ${end})`;
 }

@@ -1,16 +1,16 @@
 import { InvariantChecker } from "./checker.js";
 import type { Clock } from "./clock.js";
-import { CompletionStage } from "./completion-stage.js";
 import { resolveRxQueueConfig } from "./config.js";
 import { CostMeter, createPoolWork, type PoolWork } from "./cost-meter.js";
 import { isZeroCost } from "./cost-profile.js";
 import type { DecisionLogSink } from "./decision-log-sink.js";
-import { COMPL_EOP, COMPL_RSC, COMPL_RX_ERROR, COMPL_SIM_SKB_ALLOC_FAIL } from "./descriptors.js";
+import { COMPL_EOP, COMPL_RX_ERROR, COMPL_SIM_SKB_ALLOC_FAIL } from "./descriptors.js";
 import { DmaTable } from "./dma-table.js";
 import type { PageTable } from "./page-table.js";
 import { PostedBuffers } from "./posted-buffers.js";
+import { logComplete, logRefill, logRelease, logTeardown } from "./queue-log-lines.js";
 import { BufferQueue, CompletionQueue } from "./rings.js";
-import type { Rng } from "./rng.js";
+import { RxDevice } from "./rx-device.js";
 import type { RxQueueCounters, RxQueueOptions, StackSink } from "./rx-queue-types.js";
 import { SkbTable } from "./skb-table.js";
 import {
@@ -23,10 +23,11 @@ import {
   type RxStrategyEnv,
 } from "./strategy.js";
 import {
+  badCompletionResult,
   createCheckedStrategy,
-  describeValue,
+  postBeyondLimit,
   readStrategyStats,
-  StrategyFaultError,
+  refillMiscounted,
   strategyThrew,
 } from "./strategy-fault.js";
 
@@ -36,7 +37,6 @@ const NONE = -1;
 const EOP = COMPL_EOP;
 const RX_ERROR = COMPL_RX_ERROR;
 const SKB_FAIL = COMPL_SIM_SKB_ALLOC_FAIL;
-const RSC = COMPL_RSC;
 const K_FRAGMENT = CompletionKind.Fragment;
 const K_COPY = CompletionKind.Copy;
 const K_ERROR = CompletionKind.Error;
@@ -102,10 +102,8 @@ export class RxQueue {
   private tailFrags = 0;
   private skbBytes = 0;
 
-  // Out-of-order staging: packets whose completions the device holds back.
-  private readonly oooWindow: number;
-  private readonly deviceRng: Rng | null;
-  private readonly stage: CompletionStage;
+  /** The NIC's side: takes posted buffers, writes completions. */
+  private readonly device: RxDevice;
   private readonly posted = new PostedBuffers();
 
   constructor(options: RxQueueOptions) {
@@ -137,12 +135,13 @@ export class RxQueue {
       this.costMeter = null;
     }
 
-    const ooo = options.oooWindow ?? 1;
-    if (!Number.isInteger(ooo) || ooo < 1) throw new RangeError(`oooWindow must be an integer ≥ 1, got ${ooo}`);
-    this.oooWindow = ooo;
-    this.deviceRng = options.deviceRng ?? null;
-    if (ooo > 1 && !this.deviceRng) throw new TypeError("oooWindow > 1 needs a deviceRng stream");
-    this.stage = new CompletionStage(ooo);
+    this.device = new RxDevice(
+      this.bufq,
+      this.complq,
+      this.counters,
+      options.oooWindow ?? 1,
+      options.deviceRng ?? null,
+    );
 
     const factory = options.strategy;
     if (factory.contractVersion !== RX_STRATEGY_CONTRACT_VERSION) {
@@ -178,7 +177,7 @@ export class RxQueue {
     if (this.stopped) return 0;
     const max = Math.min(this.bufq.freeSlots(), this.complq.numFreeSlots);
     this.counters.refills++;
-    if (this.log) this.log.line(`I refill ${max} ${this.pages.inNapi ? "napi" : "proc"} @${this.clock.now()}`);
+    if (this.log) logRefill(this.log, this.clock, max, this.pages.inNapi);
     this.postBudget = max;
     let n: number;
     try {
@@ -188,24 +187,12 @@ export class RxQueue {
     }
     const posted = max - this.postBudget;
     this.postBudget = 0;
-    if (n !== posted) {
-      throw new StrategyFaultError(
-        this.strategyName,
-        "refill",
-        `returned ${describeValue(n)} but posted ${posted} buffer(s)`,
-      );
-    }
+    if (n !== posted) throw refillMiscounted(this.strategyName, n, posted);
     return n;
   }
 
   private post(bufId: number, page: number, offset: number, len: number): void {
-    if (this.postBudget <= 0) {
-      throw new StrategyFaultError(
-        this.strategyName,
-        "refill",
-        `posted buf_id ${bufId} beyond the refill's limit (or outside refill)`,
-      );
-    }
+    if (this.postBudget <= 0) throw postBeyondLimit(this.strategyName, bufId);
     this.postBudget--;
     if (this.checker) {
       this.checker.posted(bufId, page, offset, len, this.pages.isAllocated(page), this.dma.isMapped(page));
@@ -231,45 +218,7 @@ export class RxQueue {
    * @returns true when received, false when dropped.
    */
   deviceReceive(len: number, flags: number, cookie: number): boolean {
-    const bufq = this.bufq;
-    if (this.stopped) return false;
-    // Find how many buffers the packet needs, without taking any yet.
-    let visible = bufq.visibleToDevice();
-    let need = 0;
-    let covered = 0;
-    let slot = bufq.hwHead;
-    while (covered < len) {
-      if (visible === 0) {
-        this.counters.rx_no_buffer++;
-        return false;
-      }
-      covered += bufq.len[slot];
-      slot = (slot + 1) & bufq.mask;
-      visible--;
-      need++;
-    }
-    if (need === 0) need = 1; // a zero-length packet still uses a buffer
-    let remaining = len;
-    const staging = this.oooWindow > 1;
-    let stageSlot = 0;
-    if (staging) stageSlot = this.stage.open(need);
-    for (let i = 0; i < need; i++) {
-      const s = bufq.hwHead;
-      bufq.hwHead = (s + 1) & bufq.mask;
-      const bytes = Math.min(remaining, bufq.len[s]);
-      remaining -= bytes;
-      const last = i === need - 1;
-      let f = last ? EOP | (flags & RX_ERROR) : 0;
-      if (i === 0) f |= flags & SKB_FAIL;
-      // Every descriptor of a hardware RSC aggregate carries the rsc bit.
-      f |= flags & RSC;
-      if (staging) this.stage.put(stageSlot, i, bufq.bufId[s], bytes, f, cookie);
-      else this.complq.write(bufq.bufId[s], bytes, f, cookie);
-    }
-    if (staging && this.stage.count > this.oooWindow) {
-      this.stage.emit(this.deviceRng!.nextInt(this.stage.count), this.complq);
-    }
-    return true;
+    return this.device.receive(len, flags, cookie);
   }
 
   /**
@@ -282,8 +231,7 @@ export class RxQueue {
 
   /** Write every held-back completion now, in random order (end of a burst, before a poll). */
   deviceFlush(): void {
-    const stage = this.stage;
-    while (stage.count > 0) stage.emit(stage.count === 1 ? 0 : this.deviceRng!.nextInt(stage.count), this.complq);
+    this.device.flush();
   }
 
   /** True when a completion waits for the driver. */
@@ -355,7 +303,7 @@ export class RxQueue {
     // The device no longer writes this buffer, whatever happens next.
     const slotPage = this.posted.page(bufId);
     const slotOffset = this.posted.offset(bufId);
-    if (this.log) this.log.line(`I complete ${bufId} ${KIND_NAMES[kind]} ${bytes} @${this.clock.now()}`);
+    if (this.log) logComplete(this.log, this.clock, bufId, kind, bytes);
     if (this.checker) this.checker.completed(bufId);
     let result: number;
     try {
@@ -367,13 +315,8 @@ export class RxQueue {
       this.counters.rx_invalid_buf_id++;
       return 3;
     }
-    if (result !== R_ACCEPTED && result !== R_REDIRECTED && result !== R_DROPPED) {
-      throw new StrategyFaultError(
-        this.strategyName,
-        "complete",
-        `returned ${describeValue(result)} for buf_id ${bufId}, not a CompletionResult (-1, 0, 1 or 2)`,
-      );
-    }
+    if (result !== R_ACCEPTED && result !== R_REDIRECTED && result !== R_DROPPED)
+      throw badCompletionResult(this.strategyName, result, bufId);
     // The strategy took the buffer back: it is no longer outstanding.
     this.posted.release(bufId);
     if (kind === K_ERROR) return 1;
@@ -442,7 +385,7 @@ export class RxQueue {
       const page = skbs.fragPage[f];
       const off = skbs.fragOff[f];
       const len = skbs.fragLen[f];
-      if (this.log) this.log.line(`I release ${page} ${off} ${len} ${inNapi ? "napi" : "proc"} @${this.clock.now()}`);
+      if (this.log) logRelease(this.log, this.clock, page, off, len, inNapi);
       if (this.checker) this.checker.released(page, off, len);
       // The page table throws nothing itself: what escapes put is the strategy's listener.
       try {
@@ -472,11 +415,12 @@ export class RxQueue {
   teardown(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.device.stopped = true;
     // gve_rx_stop_ring_dqo (v6.14+) disables the pool's direct recycling and removes NAPI before the
     // ring is reset: the skb under construction is released outside NAPI, before the strategy's teardown.
     if (this.skbHead !== NONE) this.dropSkb(false);
-    if (this.log) this.log.line(`I teardown @${this.clock.now()}`);
-    this.stage.clear();
+    if (this.log) logTeardown(this.log, this.clock, "teardown");
+    this.device.clear();
     if (this.checker) {
       // Every buffer the device still had is no longer written.
       const bufq = this.bufq;
@@ -513,7 +457,7 @@ export class RxQueue {
   /** Run the strategy's deferred teardown work; the caller has set the clock to {@link teardownWorkAt}. */
   runTeardownWork(): void {
     if (!this.stopped || this.strategy.runTeardownWork === undefined) return;
-    if (this.log) this.log.line(`I teardown-work @${this.clock.now()}`);
+    if (this.log) logTeardown(this.log, this.clock, "teardown-work");
     try {
       this.strategy.runTeardownWork();
     } catch (e) {
@@ -541,5 +485,3 @@ export class RxQueue {
     return leaked;
   }
 }
-
-const KIND_NAMES = ["frag", "copy", "error", "nomem"] as const;

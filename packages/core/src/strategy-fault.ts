@@ -155,3 +155,22 @@ export function readStrategyStats(name: string, strategy: RxStrategy): Record<st
     throw strategyThrew(name, "stats", e);
   }
 }
+
+/** `refill` returned a count other than the buffers it posted. */
+export function refillMiscounted(name: string, returned: unknown, posted: number): StrategyFaultError {
+  return new StrategyFaultError(name, "refill", `returned ${describeValue(returned)} but posted ${posted} buffer(s)`);
+}
+
+/** A post beyond the refill's limit, or outside refill. */
+export function postBeyondLimit(name: string, bufId: number): StrategyFaultError {
+  return new StrategyFaultError(name, "refill", `posted buf_id ${bufId} beyond the refill's limit (or outside refill)`);
+}
+
+/** `complete` returned something that is not a {@link CompletionResult}. */
+export function badCompletionResult(name: string, result: unknown, bufId: number): StrategyFaultError {
+  return new StrategyFaultError(
+    name,
+    "complete",
+    `returned ${describeValue(result)} for buf_id ${bufId}, not a CompletionResult (-1, 0, 1 or 2)`,
+  );
+}

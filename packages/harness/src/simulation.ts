@@ -61,6 +61,7 @@ export interface RunInternals {
   readonly pages: PageTable;
 }
 
+const INF = Number.POSITIVE_INFINITY;
 const NAPI_IDLE = 0;
 const NAPI_SCHEDULED = 1;
 const NAPI_BUSY = 2;
@@ -115,6 +116,12 @@ export function simulate(
  * scalars (arrival, NAPI, starvation timer, time-series sample) plus a
  * typed-array heap of stack releases; nothing is allocated per packet.
  * At equal times: sample, then releases, then NAPI, then the timer, then the arrival.
+ *
+ * The loop's state lives in fields and each event is one call of {@link step}
+ * (a run of arrivals one call of {@link arrivals}): V8 optimizes a function
+ * that is called often as soon as it is hot, and again right after a deopt,
+ * whereas one long-running loop waits for on-stack replacement, which on
+ * Node 20 can leave a whole run in unoptimized code.
  */
 class Simulation implements StackSink {
   private readonly config: ScenarioConfig;
@@ -125,15 +132,51 @@ class Simulation implements StackSink {
   private readonly clock: ManualClock;
   private readonly pages: PageTable;
   private readonly queue: RxQueue;
+  private readonly bufq: RxQueue["bufq"];
   private readonly heap: ReleaseHeap;
   private readonly world: ReturnType<typeof createWorld>;
   private readonly holds: HoldTable;
   private readonly series: TimeSeriesRecorder;
   /** The misbehaving device, or null for a well-behaved one (the usual case: no cost). */
   private readonly misbehave: MisbehavingDevice | null;
+  private readonly record: TraceSink | null;
+  private readonly onProgress: ((done: number, total: number) => void) | undefined;
+  private readonly progressTotal: number;
   private readonly batchIntervalNs: number;
+  /** False when every hold is immediate: the stack then needs no per-packet lookup. */
   private readonly trackHolds: boolean;
+  private readonly budget: number;
+  private readonly coalesceNs: number;
+  private readonly pollCostNs: number;
+  private readonly packetCostNs: number;
+  private readonly timerOn: boolean;
+  private readonly timerPeriodNs: number;
+  private readonly timerThreshold: number;
+  private readonly ooo: boolean;
+  private readonly warmup: number;
+
+  // ---- the loop's state ----
   private now = 0;
+  private napiState = NAPI_IDLE;
+  private napiAt = INF;
+  private irqWhileBusy = false;
+  private timerAt = INF;
+  private stalled = false;
+  private stallNs = 0;
+  /** When the queue first stalled (-1: never), whole run. */
+  private stallStartNs = -1;
+  /** Integral of resident pages over time (page·ns). */
+  private residentArea = 0;
+  private peak = 0;
+  private arrivedPackets = 0;
+  private arrivedBytes = 0;
+  /** Arrivals simulated so far, warm-up included (the device's cookie of the next one). */
+  private seq = 0;
+  private start: CounterSnapshot | null = null;
+  private warmupEndNs = 0;
+  /** NAPI CPU time spent in polls (priced work plus driver.pollCostNs/packetCostNs). */
+  private napiBusyNs = 0;
+  private arrivalAt = INF;
 
   constructor(
     config: ScenarioConfig,
@@ -153,11 +196,24 @@ class Simulation implements StackSink {
     this.clock = world.clock;
     this.pages = world.pages;
     this.queue = world.queue;
+    this.bufq = world.queue.bufq;
     this.heap = world.heap;
     this.holds = world.holds;
     this.series = world.series;
     this.misbehave = world.misbehave;
     this.world = world;
+    this.record = options.recordTrace ?? null;
+    this.onProgress = options.onProgress;
+    this.progressTotal = progress.total > 0 ? progress.total : source.total;
+    this.budget = world.queue.config.budget;
+    this.coalesceNs = config.driver.coalesceNs;
+    this.pollCostNs = config.driver.pollCostNs;
+    this.packetCostNs = config.driver.packetCostNs;
+    this.timerOn = config.driver.starvationTimer;
+    this.timerPeriodNs = config.driver.starvationTimerMs * 1e6;
+    this.timerThreshold = config.driver.starvationThreshold;
+    this.ooo = config.device.oooWindow > 1;
+    this.warmup = config.warmupPackets;
   }
 
   /** The stack receives an skb (called by `RxQueue.poll`): release it now or schedule its release. */
@@ -177,220 +233,38 @@ class Simulation implements StackSink {
   }
 
   run(): SimulationOutcome {
-    const config = this.config;
     const queue = this.queue;
     const pages = this.pages;
-    const clock = this.clock;
+    const bufq = this.bufq;
+    if (this.warmup === 0) this.start = takeSnapshot(queue, pages, 0, 0, 0, 0, 0);
+    queue.refill();
+    if (this.timerOn && bufq.availableToHardware() < this.timerThreshold) this.timerAt = this.timerPeriodNs;
+    this.peak = pages.resident;
+    // A first refill that posted too little to ring the doorbell leaves the device with nothing from t = 0.
+    this.stalled = ((bufq.doorbellTail - bufq.hwHead) & bufq.mask) === 0;
+    if (this.stalled) this.stallStartNs = 0;
+    this.arrivalAt = this.source.next() ? this.source.timeNs : INF;
+
+    while (this.step()) {}
+
+    const now = this.now;
+    const series = this.series;
     const heap = this.heap;
     const holds = this.holds;
-    const series = this.series;
-    const source = this.source;
-    const bufq = queue.bufq;
-    const counters = queue.counters;
-    const record = this.options.recordTrace ?? null;
-    const onProgress = this.options.onProgress;
-    const progressTotal = this.progress.total > 0 ? this.progress.total : source.total;
-    const budget = queue.config.budget;
-    const coalesceNs = config.driver.coalesceNs;
-    const pollCostNs = config.driver.pollCostNs;
-    const packetCostNs = config.driver.packetCostNs;
-    const timerOn = config.driver.starvationTimer;
-    const timerPeriodNs = config.driver.starvationTimerMs * 1e6;
-    const timerThreshold = config.driver.starvationThreshold;
-    const ooo = config.device.oooWindow > 1;
-    const warmup = config.warmupPackets;
-    // With every hold immediate, the stack needs no per-packet lookup.
-    const trackHolds = this.trackHolds;
-    const misbehave = this.misbehave;
-    const INF = Number.POSITIVE_INFINITY;
-
-    let now = 0;
-    let napiState = NAPI_IDLE;
-    let napiAt = INF;
-    let irqWhileBusy = false;
-    let timerAt = INF;
-    let stalled = false;
-    let stallNs = 0;
-    // When the queue first stalled (-1: never), whole run.
-    let stallStartNs = -1;
-    let residentArea = 0;
-    let peak = 0;
-    let arrivedPackets = 0;
-    let arrivedBytes = 0;
-    let seq = 0;
-    let start: CounterSnapshot | null = null;
-    let warmupEndNs = 0;
-
-    // No closure may capture these mutable locals: a captured double is boxed on every write.
-    // NAPI CPU time spent in polls (priced work plus driver.pollCostNs/packetCostNs).
-    let napiBusyNs = 0;
-    if (warmup === 0) start = takeSnapshot(queue, pages, now, stallNs, residentArea, 0, 0);
-    queue.refill();
-    if (timerOn && bufq.availableToHardware() < timerThreshold) timerAt = now + timerPeriodNs;
-    peak = pages.resident;
-    // A first refill that posted too little to ring the doorbell leaves the device with nothing from t = 0.
-    stalled = ((bufq.doorbellTail - bufq.hwHead) & bufq.mask) === 0;
-    if (stalled) stallStartNs = 0;
-    let arrivalAt = source.next() ? source.timeNs : INF;
-
-    for (;;) {
-      if (arrivalAt === INF && napiState === NAPI_IDLE) break;
-      // The earliest event other than an arrival; later checks win ties, giving the documented order.
-      let t = timerAt;
-      let ev = 1;
-      if (napiAt <= t) {
-        t = napiAt;
-        ev = 2;
-      }
-      const releaseAt = heap.size > 0 ? heap.topTime() : INF;
-      if (releaseAt <= t) {
-        t = releaseAt;
-        ev = 3;
-      }
-      if (series.nextAt <= t) {
-        t = series.nextAt;
-        ev = 4;
-      }
-
-      if (arrivalAt < t) {
-        // A run of arrivals before the next other event. Between them only the
-        // device moves: resident pages cannot change, and neither can the stall
-        // state (a received packet schedules NAPI; a dropped one means the
-        // device already had no buffer).
-        const resident = pages.resident;
-        const stalledNow = stalled;
-        do {
-          const dt = arrivalAt - now;
-          residentArea += resident * dt;
-          if (stalledNow) stallNs += dt;
-          now = arrivalAt;
-          clock.set(now);
-          if (seq === warmup && start === null) {
-            this.now = now;
-            start = takeSnapshot(
-              queue,
-              pages,
-              now,
-              stallNs,
-              residentArea,
-              misbehave ? misbehave.written : 0,
-              napiBusyNs,
-            );
-            peak = resident;
-            warmupEndNs = now;
-          }
-          const size = source.size;
-          const flags = source.flags;
-          if (record !== null) record.line(formatTraceArrival(now, size, flags, source.holdNs));
-          if (seq >= warmup) {
-            arrivedPackets++;
-            arrivedBytes += size;
-          }
-          const mark = misbehave !== null ? misbehave.mark() : 0;
-          let raised = queue.deviceReceive(size, flags, seq);
-          // An rx_error packet never reaches the stack.
-          if (raised && trackHolds && (flags & RX_ERROR) === 0) holds.put(seq, source.holdNs);
-          // Bogus completions raise the interrupt too; the coins are drawn for every arrival.
-          if (misbehave?.afterArrival(mark)) raised = true;
-          if (raised) {
-            if (napiState === NAPI_IDLE) {
-              // The first completion after idle raises the interrupt; the poll runs after coalescing.
-              napiState = NAPI_SCHEDULED;
-              napiAt = now + coalesceNs;
-              if (napiAt <= t) t = napiAt;
-            } else if (napiState === NAPI_BUSY) {
-              irqWhileBusy = true;
-            }
-          }
-          seq++;
-          if ((seq & (PROGRESS_EVERY - 1)) === 0 && onProgress) onProgress(this.progress.base + seq, progressTotal);
-          arrivalAt = source.next() ? source.timeNs : INF;
-        } while (arrivalAt < t);
-        this.now = now;
-        stalled = napiState === NAPI_IDLE && ((bufq.doorbellTail - bufq.hwHead) & bufq.mask) === 0;
-        if (stalled && stallStartNs < 0) stallStartNs = now;
-        continue;
-      }
-
-      if (t > now) {
-        const dt = t - now;
-        residentArea += pages.resident * dt;
-        if (stalled) stallNs += dt;
-        now = t;
-        this.now = t;
-        clock.set(t);
-      }
-
-      if (ev === 2) {
-        if (napiState === NAPI_SCHEDULED) {
-          // gve_rx_poll_dqo: up to budget packets, then one refill.
-          if (ooo) queue.deviceFlush();
-          const work = queue.poll(budget);
-          if (!queue.hasCompletions()) holds.epoch++;
-          if (timerOn && timerAt === INF && bufq.availableToHardware() < timerThreshold) timerAt = now + timerPeriodNs;
-          // With a cost profile the poll takes the priced time of its work, refill included.
-          const cost = pollCostNs + work * packetCostNs + queue.lastPollNs;
-          napiBusyNs += cost;
-          if (work >= budget) {
-            // Budget exhausted: NAPI stays scheduled and polls again.
-            napiAt = now + cost;
-          } else if (cost > 0) {
-            napiState = NAPI_BUSY;
-            napiAt = now + cost;
-            irqWhileBusy = false;
-          } else {
-            napiState = NAPI_IDLE;
-            napiAt = INF;
-          }
-        } else {
-          // The poll's CPU time is over: napi_complete_done re-arms the interrupt.
-          if (irqWhileBusy || queue.hasCompletions()) {
-            napiState = NAPI_SCHEDULED;
-            napiAt = now + coalesceNs;
-          } else {
-            napiState = NAPI_IDLE;
-            napiAt = INF;
-          }
-        }
-      } else if (ev === 3) {
-        while (heap.size > 0 && heap.topTime() <= now) queue.releaseSkb(heap.pop(), false);
-      } else if (ev === 1) {
-        // The starvation timer: re-schedule NAPI so a failed refill is retried.
-        timerAt = INF;
-        if (napiState === NAPI_IDLE && bufq.availableToHardware() < timerThreshold) {
-          napiState = NAPI_SCHEDULED;
-          napiAt = now;
-        }
-      } else {
-        series.sample(
-          now,
-          pages.resident,
-          bufq.outstanding(),
-          queue.skbs.live,
-          pages.allocs,
-          counters.rx_no_buffer,
-          counters.rx_packets,
-        );
-      }
-      if (pages.resident > peak) peak = pages.resident;
-      stalled = napiState === NAPI_IDLE && ((bufq.doorbellTail - bufq.hwHead) & bufq.mask) === 0;
-      if (stalled && stallStartNs < 0) stallStartNs = now;
-    }
-
     closeSeries(this.world, now);
-    if (onProgress) onProgress(this.progress.base + seq, progressTotal);
+    if (this.onProgress) this.onProgress(this.progress.base + this.seq, this.progressTotal);
     const done = finishRun(this.world, {
       now,
-      stallNs,
-      residentArea,
-      start,
-      peak,
-      warmupEndNs,
-      arrivedPackets,
-      arrivedBytes,
-      stallStartNs,
-      stalled,
-      napiBusyNs,
+      stallNs: this.stallNs,
+      residentArea: this.residentArea,
+      start: this.start,
+      peak: this.peak,
+      warmupEndNs: this.warmupEndNs,
+      arrivedPackets: this.arrivedPackets,
+      arrivedBytes: this.arrivedBytes,
+      stallStartNs: this.stallStartNs,
+      stalled: this.stalled,
+      napiBusyNs: this.napiBusyNs,
     });
     this.options.inspect?.({
       releaseHeapCapacity: heap.capacity,
@@ -409,7 +283,201 @@ class Simulation implements StackSink {
         timeSeries: series.toJSON(),
       },
       warmupEndNs: done.warmupEndNs,
-      arrivals: seq,
+      arrivals: this.seq,
     };
+  }
+
+  /** Run the next event (or the run of arrivals before it). Returns false when nothing is left. */
+  private step(): boolean {
+    if (this.arrivalAt === INF && this.napiState === NAPI_IDLE) return false;
+    const queue = this.queue;
+    const bufq = this.bufq;
+    const heap = this.heap;
+    const series = this.series;
+    const now = this.now;
+    // The earliest event other than an arrival; later checks win ties, giving the documented order.
+    let t = this.timerAt;
+    let ev = 1;
+    if (this.napiAt <= t) {
+      t = this.napiAt;
+      ev = 2;
+    }
+    const releaseAt = heap.size > 0 ? heap.topTime() : INF;
+    if (releaseAt <= t) {
+      t = releaseAt;
+      ev = 3;
+    }
+    if (series.nextAt <= t) {
+      t = series.nextAt;
+      ev = 4;
+    }
+
+    if (this.arrivalAt < t) {
+      this.arrivals(t);
+      return true;
+    }
+
+    if (t > now) {
+      const dt = t - now;
+      this.residentArea += this.pages.resident * dt;
+      if (this.stalled) this.stallNs += dt;
+      this.now = t;
+      this.clock.set(t);
+    }
+    // The event runs at the current time (an event already due keeps the time it is run at).
+    const cur = this.now;
+
+    if (ev === 2) this.napiEvent(cur);
+    else if (ev === 3) {
+      while (heap.size > 0 && heap.topTime() <= cur) queue.releaseSkb(heap.pop(), false);
+    } else if (ev === 1) {
+      // The starvation timer: re-schedule NAPI so a failed refill is retried.
+      this.timerAt = INF;
+      if (this.napiState === NAPI_IDLE && bufq.availableToHardware() < this.timerThreshold) {
+        this.napiState = NAPI_SCHEDULED;
+        this.napiAt = cur;
+      }
+    } else {
+      const counters = queue.counters;
+      series.sample(
+        cur,
+        this.pages.resident,
+        bufq.outstanding(),
+        queue.skbs.live,
+        this.pages.allocs,
+        counters.rx_no_buffer,
+        counters.rx_packets,
+      );
+    }
+    if (this.pages.resident > this.peak) this.peak = this.pages.resident;
+    this.stalled = this.napiState === NAPI_IDLE && ((bufq.doorbellTail - bufq.hwHead) & bufq.mask) === 0;
+    if (this.stalled && this.stallStartNs < 0) this.stallStartNs = cur;
+    return true;
+  }
+
+  /** NAPI's event at `now`: a scheduled poll runs, or a poll's CPU time ends. */
+  private napiEvent(now: number): void {
+    const queue = this.queue;
+    if (this.napiState === NAPI_SCHEDULED) {
+      // gve_rx_poll_dqo: up to budget packets, then one refill.
+      if (this.ooo) queue.deviceFlush();
+      const budget = this.budget;
+      const work = queue.poll(budget);
+      if (!queue.hasCompletions()) this.holds.epoch++;
+      if (this.timerOn && this.timerAt === INF && this.bufq.availableToHardware() < this.timerThreshold) {
+        this.timerAt = now + this.timerPeriodNs;
+      }
+      // With a cost profile the poll takes the priced time of its work, refill included.
+      const cost = this.pollCostNs + work * this.packetCostNs + queue.lastPollNs;
+      this.napiBusyNs += cost;
+      if (work >= budget) {
+        // Budget exhausted: NAPI stays scheduled and polls again.
+        this.napiAt = now + cost;
+      } else if (cost > 0) {
+        this.napiState = NAPI_BUSY;
+        this.napiAt = now + cost;
+        this.irqWhileBusy = false;
+      } else {
+        this.napiState = NAPI_IDLE;
+        this.napiAt = INF;
+      }
+    } else if (this.irqWhileBusy || queue.hasCompletions()) {
+      // The poll's CPU time is over: napi_complete_done re-arms the interrupt.
+      this.napiState = NAPI_SCHEDULED;
+      this.napiAt = now + this.coalesceNs;
+    } else {
+      this.napiState = NAPI_IDLE;
+      this.napiAt = INF;
+    }
+  }
+
+  /**
+   * The arrivals before `t`, the next other event. Between them only the
+   * device moves: resident pages cannot change, and neither can the stall
+   * state (a received packet schedules NAPI; a dropped one means the device
+   * already had no buffer). Nothing reads the simulated clock meanwhile, so it
+   * is set once, to the last arrival.
+   */
+  private arrivals(t: number): void {
+    const queue = this.queue;
+    const source = this.source;
+    const holds = this.holds;
+    const record = this.record;
+    const misbehave = this.misbehave;
+    const trackHolds = this.trackHolds;
+    const warmup = this.warmup;
+    const onProgress = this.onProgress;
+    const resident = this.pages.resident;
+    const stalledNow = this.stalled;
+    let now = this.now;
+    let arrivalAt = this.arrivalAt;
+    let residentArea = this.residentArea;
+    let stallNs = this.stallNs;
+    let seq = this.seq;
+    let arrivedPackets = this.arrivedPackets;
+    let arrivedBytes = this.arrivedBytes;
+    let napiState = this.napiState;
+    do {
+      const dt = arrivalAt - now;
+      residentArea += resident * dt;
+      if (stalledNow) stallNs += dt;
+      now = arrivalAt;
+      if (seq === warmup && this.start === null) this.endWarmup(now, stallNs, residentArea, resident);
+      const size = source.size;
+      const flags = source.flags;
+      if (record !== null) record.line(formatTraceArrival(now, size, flags, source.holdNs));
+      if (seq >= warmup) {
+        arrivedPackets++;
+        arrivedBytes += size;
+      }
+      const mark = misbehave !== null ? misbehave.mark() : 0;
+      let raised = queue.deviceReceive(size, flags, seq);
+      // An rx_error packet never reaches the stack.
+      if (raised && trackHolds && (flags & RX_ERROR) === 0) holds.put(seq, source.holdNs);
+      // Bogus completions raise the interrupt too; the coins are drawn for every arrival.
+      if (misbehave?.afterArrival(mark)) raised = true;
+      if (raised) {
+        if (napiState === NAPI_IDLE) {
+          // The first completion after idle raises the interrupt; the poll runs after coalescing.
+          napiState = NAPI_SCHEDULED;
+          const at = now + this.coalesceNs;
+          this.napiAt = at;
+          if (at <= t) t = at;
+        } else if (napiState === NAPI_BUSY) {
+          this.irqWhileBusy = true;
+        }
+      }
+      seq++;
+      if ((seq & (PROGRESS_EVERY - 1)) === 0 && onProgress) onProgress(this.progress.base + seq, this.progressTotal);
+      arrivalAt = source.next() ? source.timeNs : INF;
+    } while (arrivalAt < t);
+    this.now = now;
+    this.clock.set(now);
+    this.arrivalAt = arrivalAt;
+    this.residentArea = residentArea;
+    this.stallNs = stallNs;
+    this.seq = seq;
+    this.arrivedPackets = arrivedPackets;
+    this.arrivedBytes = arrivedBytes;
+    this.napiState = napiState;
+    const bufq = this.bufq;
+    this.stalled = napiState === NAPI_IDLE && ((bufq.doorbellTail - bufq.hwHead) & bufq.mask) === 0;
+    if (this.stalled && this.stallStartNs < 0) this.stallStartNs = now;
+  }
+
+  /** The warm-up ends at the arrival at `now`: snapshot the counters the metrics start from. */
+  private endWarmup(now: number, stallNs: number, residentArea: number, resident: number): void {
+    this.now = now;
+    this.start = takeSnapshot(
+      this.queue,
+      this.pages,
+      now,
+      stallNs,
+      residentArea,
+      this.misbehave ? this.misbehave.written : 0,
+      this.napiBusyNs,
+    );
+    this.peak = resident;
+    this.warmupEndNs = now;
   }
 }

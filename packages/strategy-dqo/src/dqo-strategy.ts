@@ -1,28 +1,26 @@
 import {
   CompletionKind,
   CompletionResult,
+  type DecisionLogSink,
+  type DmaApi,
   defineStrategyFactory,
-  NO_PAGE,
   type PageTable,
   RX_STRATEGY_CONTRACT_VERSION,
   type RxStrategy,
   type RxStrategyEnv,
   type RxStrategyFactory,
 } from "@rxsim/core";
+import { BufPages } from "./buf-pages.js";
 import { BufList, BufStates } from "./buf-states.js";
-import { INT_MAX, NONE } from "./constants.js";
+import { NONE } from "./constants.js";
 import { CopyOnDemand } from "./copy-on-demand.js";
 import {
-  type FreeReason,
   logAllocFail,
   logFrag,
-  logFreePage,
   logPost,
   logQplExhausted,
   logQplPool,
-  logQplUnassign,
   logReject,
-  logRestock,
   logReturn,
   PostSource,
 } from "./log-lines.js";
@@ -35,6 +33,15 @@ import {
 } from "./options.js";
 import { QplPool } from "./qpl-pool.js";
 import type { DqoStats } from "./stats.js";
+
+// Module constants for the per-packet paths: under a module runner (vitest) every
+// read of an imported binding is a getter call.
+const K_ERROR = CompletionKind.Error;
+const K_FRAGMENT = CompletionKind.Fragment;
+const K_COPY = CompletionKind.Copy;
+const K_NOMEM = CompletionKind.NoMemory;
+const R_REJECTED = CompletionResult.Rejected;
+const R_ACCEPTED = CompletionResult.Accepted;
 
 /** The factory name: `dqo`, `-qpl` and `-hds` for the modes, `-nobias` without the bias trick. */
 function strategyName(options: ResolvedDqoOptions): string {
@@ -74,12 +81,16 @@ export class DqoStrategy implements RxStrategy {
   /** The buffer state array and its lists. */
   readonly states: BufStates;
 
-  private readonly env: RxStrategyEnv;
   private readonly pages: PageTable;
+  // The env's members read per packet, held directly (one load instead of two).
+  private readonly dma: DmaApi;
+  private readonly log: DecisionLogSink | null;
+  private readonly post: RxStrategyEnv["post"];
   private readonly bufferSize: number;
   private readonly pageMask: number;
   private readonly scanLimit: number;
-  private readonly useBias: boolean;
+  /** The pages behind the states and the driver's references on them. */
+  private readonly bufPages: BufPages;
   /** `2 * buf_size > PAGE_SIZE`: one buffer per page, never reused at another offset. */
   private readonly onePerPage: boolean;
   /** Where the state last returned by getRecycledBufState came from. */
@@ -102,9 +113,6 @@ export class DqoStrategy implements RxStrategy {
   private usedScanned = 0;
   private usedRequeued = 0;
   private statesDiscarded = 0;
-  private pagesAllocated = 0;
-  private pagesFreed = 0;
-  private biasRestocks = 0;
   private freshStates = 0;
   private qplExhausted = 0;
   private readonly headerBufBytes: number;
@@ -115,8 +123,10 @@ export class DqoStrategy implements RxStrategy {
    * @throws QueueCannotStartError when the pool cannot be allocated (the queue cannot start).
    */
   constructor(env: RxStrategyEnv, options: ResolvedDqoOptions, name: string) {
-    this.env = env;
     this.pages = env.pages;
+    this.dma = env.dma;
+    this.log = env.log;
+    this.post = env.post;
     this.name = name;
     const g = resolveDqoGeometry(options, env.config);
     this.geometry = g;
@@ -124,7 +134,6 @@ export class DqoStrategy implements RxStrategy {
     this.bufferSize = g.bufferSize;
     this.pageMask = g.pageSize - 1;
     this.scanLimit = options.scanLimit;
-    this.useBias = options.bias;
     this.onePerPage = 2 * g.bufferSize > g.pageSize;
     this.states = new BufStates(g.numBufStates);
     this.headerBufBytes = g.headerBufferSize * env.config.bufqSlots;
@@ -132,6 +141,7 @@ export class DqoStrategy implements RxStrategy {
       this.qpl = null;
       this.copier = null;
       this.ondemandFloor = Number.POSITIVE_INFINITY;
+      this.bufPages = new BufPages(this.states, env.pages, env.dma, env.log, options.bias, null);
       return;
     }
     if (env.pages.maxPages < g.qplPages) {
@@ -145,7 +155,7 @@ export class DqoStrategy implements RxStrategy {
     // gve_alloc_queue_page_list maps every page as it registers it (gve_alloc_page): once, for the ring's life.
     for (const page of this.qpl.pages) env.dma.map(page);
     this.copier = new CopyOnDemand(env, this.states);
-    this.pagesAllocated = g.qplPages;
+    this.bufPages = new BufPages(this.states, env.pages, env.dma, env.log, options.bias, this.qpl);
     // gve_rx_should_trigger_copy_ondemand: used_buf_states_cnt >= num_buf_states - threshold.
     this.ondemandFloor = g.numBufStates - options.qpl.ondemandThreshold;
   }
@@ -162,7 +172,7 @@ export class DqoStrategy implements RxStrategy {
   /** `gve_rx_post_buffers_dqo`: post up to `max` buffers, reusing before allocating. */
   refill(max: number): number {
     const s = this.states;
-    const log = this.env.log;
+    const log = this.log;
     let posted = 0;
     while (posted < max) {
       let id = this.getRecycledBufState();
@@ -175,7 +185,7 @@ export class DqoStrategy implements RxStrategy {
           if (log !== null) logQplExhausted(log, posted, max);
           break;
         }
-        if (!this.allocPage(id)) {
+        if (!this.bufPages.alloc(id)) {
           this.rxBufAllocFail++;
           if (log !== null) logAllocFail(log, id);
           s.freeState(id);
@@ -187,7 +197,7 @@ export class DqoStrategy implements RxStrategy {
       const page = s.page[id];
       const offset = s.pageOffset[id];
       if (log !== null) logPost(log, id, page, offset, this.bufferSize, this.source);
-      this.env.post(id, page, offset, this.bufferSize);
+      this.post(id, page, offset, this.bufferSize);
       posted++;
     }
     return posted;
@@ -196,33 +206,33 @@ export class DqoStrategy implements RxStrategy {
   /** `gve_rx_dqo`'s share: validate the id, then take the buffer back. */
   complete(bufId: number, kind: CompletionKind, bytes: number): CompletionResult {
     const s = this.states;
-    const log = this.env.log;
+    const log = this.log;
     if (bufId < 0 || bufId >= s.size) {
       this.rxDescErrDroppedPkt++;
       if (log !== null) logReject(log, bufId, "range");
-      return CompletionResult.Rejected;
+      return R_REJECTED;
     }
     if (!s.isAllocated(bufId)) {
       this.rxDescErrDroppedPkt++;
       if (log !== null) logReject(log, bufId, "not-allocated");
-      return CompletionResult.Rejected;
+      return R_REJECTED;
     }
     // gve_rx_dqo syncs the received bytes for the CPU after the rx_error check, before copybreak.
-    if (kind !== CompletionKind.Error) this.env.dma.syncForCpu(s.page[bufId]);
-    if (kind === CompletionKind.Fragment) {
+    if (kind !== K_ERROR) this.dma.syncForCpu(s.page[bufId]);
+    if (kind === K_FRAGMENT) {
       // QPL, used list near the pool size (gve_rx_should_trigger_copy_ondemand): copy instead.
       if (this.usedCount >= this.ondemandFloor) return (this.copier as CopyOnDemand).copy(bufId, bytes, this.usedCount);
-      this.decPagecntBias(bufId);
+      this.bufPages.decBias(bufId);
       this.tryRecycleBuf(bufId);
-      return CompletionResult.Accepted;
+      return R_ACCEPTED;
     }
     // Copybreak, rx_error and a failed skb allocation: nothing references the
     // buffer, so it goes back on recycled at the same offset with the same bias.
-    if (kind === CompletionKind.Copy) this.rxCopybreakPkt++;
-    else if (kind === CompletionKind.NoMemory) this.rxSkbAllocFail++;
+    if (kind === K_COPY) this.rxCopybreakPkt++;
+    else if (kind === K_NOMEM) this.rxSkbAllocFail++;
     s.enqueue(BufList.Recycled, bufId);
     if (log !== null) logReturn(log, bufId);
-    return CompletionResult.Accepted;
+    return R_ACCEPTED;
   }
 
   /**
@@ -236,13 +246,13 @@ export class DqoStrategy implements RxStrategy {
     const qpl = this.qpl;
     for (let id = 0; id < this.states.size; id++) {
       if (page[id] === NONE) continue;
-      if (qpl === null) this.freePage(id, "teardown");
-      else this.unassignQplPage(id);
+      if (qpl === null) this.bufPages.free(id, "teardown");
+      else this.bufPages.unassignQpl(id);
     }
     if (qpl !== null) {
       // gve_free_queue_page_list unmaps each registered page before dropping the QPL's reference.
-      for (const p of qpl.pages) this.env.dma.unmap(p);
-      this.pagesFreed += qpl.release(this.pages, this.env.log);
+      for (const p of qpl.pages) this.dma.unmap(p);
+      this.bufPages.pagesFreed += qpl.release(this.pages, this.log);
     }
   }
 
@@ -258,9 +268,9 @@ export class DqoStrategy implements RxStrategy {
       used_scanned: this.usedScanned,
       used_requeued: this.usedRequeued,
       states_discarded: this.statesDiscarded,
-      pages_allocated: this.pagesAllocated,
-      pages_freed: this.pagesFreed,
-      bias_restocks: this.biasRestocks,
+      pages_allocated: this.bufPages.pagesAllocated,
+      pages_freed: this.bufPages.pagesFreed,
+      bias_restocks: this.bufPages.biasRestocks,
       fresh_states: this.freshStates,
       qpl_pages: this.geometry.qplPages,
       qpl_exhausted: this.qplExhausted,
@@ -268,11 +278,6 @@ export class DqoStrategy implements RxStrategy {
       copy_alloc_fail: this.copier ? this.copier.allocFail : 0,
       header_buf_bytes: this.headerBufBytes,
     };
-  }
-
-  /** `gve_buf_ref_cnt`: references the stack holds, `page_count - pagecnt_bias` (one read). */
-  private refCount(id: number): number {
-    return this.pages.count(this.states.page[id]) - this.states.pagecntBias[id];
   }
 
   /**
@@ -294,7 +299,7 @@ export class DqoStrategy implements RxStrategy {
     for (let i = 0; i < this.scanLimit; i++) {
       id = s.dequeue(BufList.Used);
       this.usedScanned++;
-      if (this.refCount(id) === 0) {
+      if (this.bufPages.refCount(id) === 0) {
         this.usedCount--;
         this.usedHits++;
         this.source = PostSource.Used;
@@ -309,71 +314,16 @@ export class DqoStrategy implements RxStrategy {
       // No free state to allocate with: discard a used entry so one exists.
       id = s.dequeue(BufList.Used);
       this.usedScanned++;
-      if (this.refCount(id) === 0) {
+      if (this.bufPages.refCount(id) === 0) {
         this.usedHits++;
         this.source = PostSource.DiscardReuse;
         return id;
       }
-      this.freePage(id, "discard");
+      this.bufPages.free(id, "discard");
       this.statesDiscarded++;
       s.freeState(id);
     }
     return NONE;
-  }
-
-  /**
-   * `gve_alloc_page_dqo`: a fresh page (count 1) at offset 0, stocked with
-   * `INT_MAX - 1` more references in one atomic add, bias `INT_MAX`. Without
-   * the bias trick the driver keeps just the allocation's reference (bias 1).
-   * In QPL mode the page is the pool's next one (allocated at create) with
-   * the same setup; that cannot fail (one state per pool page).
-   * @returns false when the allocation failed.
-   */
-  private allocPage(id: number): boolean {
-    let page: number;
-    if (this.qpl === null) {
-      page = this.pages.alloc();
-      if (page === NO_PAGE) return false;
-      this.pagesAllocated++;
-      // gve_alloc_page: dma_map_page right after alloc_page.
-      this.env.dma.map(page);
-    } else {
-      page = this.qpl.take();
-    }
-    const s = this.states;
-    s.page[id] = page;
-    s.pageOffset[id] = 0;
-    s.lastSingleRefOffset[id] = 0;
-    if (this.useBias) {
-      this.pages.add(page, INT_MAX - 1);
-      s.pagecntBias[id] = INT_MAX;
-    } else {
-      s.pagecntBias[id] = 1;
-    }
-    return true;
-  }
-
-  /**
-   * `gve_dec_pagecnt_bias`: the fragment handed to the skb spends one pre-paid
-   * reference (no atomic). At 0 the bias is restocked: one `page_count` read
-   * and one atomic add of `INT_MAX - page_count`. Without the bias trick: one
-   * `get_page` per fragment.
-   */
-  private decPagecntBias(id: number): void {
-    const s = this.states;
-    const page = s.page[id];
-    if (!this.useBias) {
-      this.pages.get(page);
-      return;
-    }
-    if (--s.pagecntBias[id] === 0) {
-      const pagecount = this.pages.count(page);
-      s.pagecntBias[id] = INT_MAX - pagecount;
-      this.pages.add(page, INT_MAX - pagecount);
-      this.biasRestocks++;
-      const log = this.env.log;
-      if (log !== null) logRestock(log, id, page);
-    }
   }
 
   /**
@@ -385,7 +335,7 @@ export class DqoStrategy implements RxStrategy {
    */
   private tryRecycleBuf(id: number): void {
     const s = this.states;
-    const log = this.env.log;
+    const log = this.log;
     if (this.onePerPage) {
       s.enqueue(BufList.Used, id);
       this.usedCount++;
@@ -393,7 +343,7 @@ export class DqoStrategy implements RxStrategy {
       if (log !== null) logFrag(log, id, this.pages.peek(s.page[id]) - s.pagecntBias[id], true);
       return;
     }
-    const refs = this.refCount(id);
+    const refs = this.bufPages.refCount(id);
     if (refs === 1) s.lastSingleRefOffset[id] = s.pageOffset[id];
     const offset = (s.pageOffset[id] + this.bufferSize) & this.pageMask;
     s.pageOffset[id] = offset;
@@ -401,38 +351,5 @@ export class DqoStrategy implements RxStrategy {
     s.enqueue(toUsed ? BufList.Used : BufList.Recycled, id);
     if (toUsed) this.usedCount++;
     if (log !== null) logFrag(log, id, refs, toUsed);
-  }
-
-  /**
-   * `gve_free_page_dqo`: return the unspent bias (`page_ref_sub(bias - 1)`, one
-   * atomic) and drop the driver's own reference (`put_page`). The page is freed
-   * now, or when the stack drops its last reference. Without the bias trick
-   * there is nothing to return: just the `put_page`.
-   */
-  private freePage(id: number, reason: FreeReason): void {
-    const s = this.states;
-    const page = s.page[id];
-    const log = this.env.log;
-    if (log !== null) logFreePage(log, page, id, reason);
-    if (this.useBias) this.pages.sub(page, s.pagecntBias[id] - 1);
-    // gve_free_page: dma_unmap_page, then put_page (the stack may still hold the page; it is unmapped all the same).
-    this.env.dma.unmap(page);
-    this.pages.put(page);
-    s.page[id] = NONE;
-    this.pagesFreed++;
-  }
-
-  /**
-   * `gve_free_page_dqo(…, free_page = false)` at teardown in QPL mode: return
-   * the unspent bias (`page_ref_sub(bias - 1)`) and forget the page, which
-   * stays in the QPL until the QPL itself is released.
-   */
-  private unassignQplPage(id: number): void {
-    const s = this.states;
-    const page = s.page[id];
-    const log = this.env.log;
-    if (log !== null) logQplUnassign(log, page, id);
-    if (this.useBias) this.pages.sub(page, s.pagecntBias[id] - 1);
-    s.page[id] = NONE;
   }
 }

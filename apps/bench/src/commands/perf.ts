@@ -46,6 +46,18 @@ export interface PerfResult {
   packetsPerSecond: Spread;
   /** Packets per CPU second (less disturbed than wall time when other work shares the cores). */
   packetsPerCpuSecond: Spread;
+  /**
+   * With a cost profile other than `none` (simulation rows): the same runs
+   * unpriced, each paired with its priced twin, and the ratio of each pair's
+   * speeds (priced / unpriced; 0.85 means the profile costs 15%).
+   */
+  versusUnpriced?: {
+    wallSeconds: number[];
+    cpuSeconds: number[];
+    packetsPerSecond: Spread;
+    /** Priced speed over unpriced speed, per pair: min / median / max. */
+    speedRatio: Spread;
+  };
 }
 
 function count(flag: string, text: string, min: number): number {
@@ -54,11 +66,26 @@ function count(flag: string, text: string, min: number): number {
   return n;
 }
 
+function spreadOf(values: number[], round: (x: number) => number): Spread {
+  const v = values.map(round).sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  const median = v.length % 2 === 1 ? v[mid] : round((v[mid - 1] + v[mid]) / 2);
+  return { min: v[0], median, max: v[v.length - 1] };
+}
+
 function spread(packets: number, seconds: readonly number[]): Spread {
-  const rates = seconds.map((s) => Math.round(packets / s)).sort((a, b) => a - b);
-  const mid = rates.length >> 1;
-  const median = rates.length % 2 === 1 ? rates[mid] : Math.round((rates[mid - 1] + rates[mid]) / 2);
-  return { min: rates[0], median, max: rates[rates.length - 1] };
+  return spreadOf(
+    seconds.map((s) => packets / s),
+    Math.round,
+  );
+}
+
+/** Speed ratio of each pair, priced over unpriced (three decimals). */
+function pairRatios(priced: readonly number[], unpriced: readonly number[]): Spread {
+  return spreadOf(
+    priced.map((s, i) => unpriced[i] / s),
+    (x) => Math.round(x * 1000) / 1000,
+  );
 }
 
 /** Run one measurement in a fresh worker thread, so no other strategy has shaped its JIT state. */
@@ -123,6 +150,7 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
       flags.isolate === "worker"
         ? await inWorker({ ...task, strategies: flags.strategies, index: p.index, cwd: process.cwd() })
         : measure(p.factory, task);
+    const u = sample.unpriced;
     results.push({
       strategy: p.factory.name,
       measure: p.measure,
@@ -132,6 +160,14 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
       cpuSeconds: sample.cpuSeconds,
       packetsPerSecond: spread(p.packets, sample.wallSeconds),
       packetsPerCpuSecond: spread(p.packets, sample.cpuSeconds),
+      ...(u && {
+        versusUnpriced: {
+          wallSeconds: u.wallSeconds,
+          cpuSeconds: u.cpuSeconds,
+          packetsPerSecond: spread(p.packets, u.wallSeconds),
+          speedRatio: pairRatios(sample.wallSeconds, u.wallSeconds),
+        },
+      }),
     });
   }
   const loadAfter = loadavg();
@@ -139,26 +175,48 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
   const machine = machineInfo();
   const date = new Date().toISOString();
   const m = (n: number) => (n / 1e6).toFixed(2);
+  const priced = results.some((r) => r.versusUnpriced);
+  const head = [
+    "strategy",
+    "measure",
+    "checker",
+    "packets/run",
+    "M packets/s min / median / max",
+    "per CPU s (median)",
+  ];
+  if (priced) head.push("unpriced M/s (median)", "priced / unpriced, paired: min / median / max");
   const table = new Table({
-    head: ["strategy", "measure", "checker", "packets/run", "M packets/s min / median / max", "per CPU s (median)"],
-    colAligns: ["left", "left", "left", "right", "right", "right"],
+    head,
+    colAligns: ["left", "left", "left", "right", "right", "right", "right", "right"],
     style: { head: [], border: [] },
   });
   for (const r of results) {
     const w = r.packetsPerSecond;
-    table.push([
+    const row = [
       r.strategy,
       r.measure,
       r.measure === "strategy-loop" ? "—" : r.checker,
       r.packets.toLocaleString("en-US"),
       `${m(w.min)} / ${m(w.median)} / ${m(w.max)}`,
       m(r.packetsPerCpuSecond.median),
-    ]);
+    ];
+    if (priced) {
+      const v = r.versusUnpriced;
+      const q = v?.speedRatio;
+      row.push(
+        v ? m(v.packetsPerSecond.median) : "—",
+        q ? `${q.min.toFixed(3)} / ${q.median.toFixed(3)} / ${q.max.toFixed(3)}` : "—",
+      );
+    }
+    table.push(row);
   }
+  const pairing = priced
+    ? "; with the profile, each simulation run is paired with the same run unpriced (profile none), alternating which goes first"
+    : "";
   const load = `load average ${loadBefore[0].toFixed(1)} before, ${loadAfter[0].toFixed(1)} after`;
   process.stdout.write(
     `rxsim perf on scenario default, cost profile ${costProfile?.name ?? "none"} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${date}\n` +
-      `${runs} timed runs per row after a warm-up; isolation: ${flags.isolate === "worker" ? "a fresh worker thread per row" : "none (one process)"}; ${load}\n` +
+      `${runs} timed runs per row after a warm-up; isolation: ${flags.isolate === "worker" ? "a fresh worker thread per row" : "none (one process)"}${pairing}; ${load}\n` +
       `${table.toString()}\n`,
   );
   if (flags.json) {

@@ -6,6 +6,7 @@ import { loadStrategies } from "../load-strategies.js";
 import { machineInfo } from "../machine.js";
 import { assertWritable, checkOutputPaths, writeOutput } from "../output-paths.js";
 import { BUILTIN_STRATEGIES } from "../registry.js";
+import { parseTimeout, withWatchdog } from "../watchdog.js";
 import { findCapacity } from "./capacity.js";
 
 /** Flags of `rxsim results`. */
@@ -14,6 +15,7 @@ export interface ResultsFlags {
   packets?: string;
   strategies?: string;
   costProfile?: string;
+  timeout?: string;
 }
 
 const MIB = 1024 * 1024;
@@ -72,7 +74,7 @@ const CAPACITY_MAX_DROP = 0.001;
 const CAPACITY_PACKETS = 100_000;
 
 /** Per strategy, the highest rate one NAPI core sustains on `default` under each priced profile. */
-function capacitySection(factories: readonly RxStrategyFactory[]): string {
+function capacitySection(factories: readonly RxStrategyFactory[], timeoutS: number): string {
   const base = applySetOverrides(getScenario("default"), [`packets=${CAPACITY_PACKETS}`, "checker=false"]);
   const lines = [
     "## Capacity on one core",
@@ -84,7 +86,11 @@ function capacitySection(factories: readonly RxStrategyFactory[]): string {
   ];
   for (const factory of factories) {
     const cells = CAPACITY_PROFILES.map((name) => {
-      const found = findCapacity({ ...base, costProfile: BUILTIN_COST_PROFILES[name] }, factory, CAPACITY_MAX_DROP);
+      const found = withWatchdog(
+        timeoutS,
+        () => `${factory.name} (capacity on ${name})`,
+        () => findCapacity({ ...base, costProfile: BUILTIN_COST_PROFILES[name] }, factory, CAPACITY_MAX_DROP),
+      );
       const ns = found.result?.metrics.cpuNsPerPacket ?? null;
       return `${fmt(found.pps / 1e6, 2)} (${fmt(ns, 1)})`;
     });
@@ -108,6 +114,7 @@ export async function resultsCommand(flags: ResultsFlags): Promise<number> {
   if (packets !== undefined && (!/^\d+$/.test(packets) || Number(packets) < 1000)) {
     throw new CliError(`--packets ${packets}: must be an integer ≥ 1000`);
   }
+  const timeoutS = parseTimeout(flags.timeout);
   const machine = machineInfo();
   const costProfile = flags.costProfile === undefined ? null : resolveCostProfile(flags.costProfile);
   const command = `pnpm rxsim results --out ${flags.out}${flags.packets ? ` --packets ${packets}` : ""}${
@@ -133,12 +140,22 @@ export async function resultsCommand(flags: ResultsFlags): Promise<number> {
     if (scenario.warmupPackets >= n) sets.push(`warmupPackets=${Math.floor(n / 10)}`);
     let config = applySetOverrides(scenario, sets);
     if (costProfile !== null) config = { ...config, costProfile };
-    const result = runComparison(config, factories);
+    let running = "(setup)";
+    const result = withWatchdog(
+      timeoutS,
+      () => `${running} (scenario ${s.name})`,
+      () =>
+        runComparison(config, factories, {
+          onStrategyStart: (name) => {
+            running = name;
+          },
+        }),
+    );
     const oracle = result.results.find((r) => r.strategy === "oracle");
     sections.push(scenarioSection(s.name, s.description, result.results, oracle));
     process.stderr.write(`results: ${s.name} done\n`);
   }
-  sections.push(capacitySection(factories));
+  sections.push(capacitySection(factories, timeoutS));
   process.stderr.write("results: capacity done\n");
   writeOutput("--out", flags.out, `${header}\n${sections.join("\n")}`);
   process.stdout.write(
