@@ -3,6 +3,7 @@ import {
   createHostPageBudget,
   type HostPageBudget,
   isQueueCannotStart,
+  type RxQueue,
   type RxStrategyFactory,
 } from "@rxsim/core";
 import { HOLD_IMMEDIATE } from "./hold-sampler.js";
@@ -17,7 +18,7 @@ import type { ScenarioConfig } from "./scenario-config.js";
 import type { ProgressSpan, RunOptions, SimulationOutcome } from "./simulation.js";
 import { closeSeries, type FinishedRun, finishRun } from "./simulation-finish.js";
 import { createWorld, type SimulationWorld } from "./simulation-world.js";
-import { formatTraceArrival } from "./trace.js";
+import { formatTraceArrival, type TraceSink } from "./trace.js";
 
 const RX_ERROR = COMPL_RX_ERROR;
 const IMMEDIATE = HOLD_IMMEDIATE;
@@ -67,19 +68,54 @@ export function simulateHost(
  * before an arrival at the same time. NAPI instances that share a CPU run one
  * at a time (`net_rx_action` polls them in turn): a poll due while its CPU is
  * busy waits for it.
+ *
+ * As in `simulation.ts`, the loop's state lives in fields and each event is
+ * one call of {@link step} (a run of arrivals one call of {@link arrivals}),
+ * so V8 optimizes them as soon as they are hot instead of waiting for
+ * on-stack replacement of one long loop.
  */
 class HostSimulation {
   private readonly worlds: SimulationWorld[] = [];
   private readonly stacks: LaneStack[] = [];
+  private readonly queues: RxQueue[] = [];
   private readonly budget: HostPageBudget;
   private readonly trackHolds: boolean;
+  private readonly n: number;
+  private readonly L: LaneState;
+  private readonly cpuFreeAt: Float64Array;
+  /** Each queue's own packet numbers: the device's cookies, dense per queue for its hold table. */
+  private readonly laneSeq: Float64Array;
+  private readonly record: TraceSink | null;
+  private readonly onProgress: ((done: number, total: number) => void) | undefined;
+  private readonly progressTotal: number;
+  private readonly budgetPerPoll: number;
+  private readonly coalesceNs: number;
+  private readonly pollCostNs: number;
+  private readonly packetCostNs: number;
+  private readonly timerOn: boolean;
+  private readonly timerPeriodNs: number;
+  private readonly timerThreshold: number;
+  private readonly ooo: boolean;
+  private readonly warmup: number;
+
+  // ---- the loop's state ----
+  private now = 0;
+  private seq = 0;
+  /** Queues whose NAPI is not idle. */
+  private active = 0;
+  private hostPeak = 0;
+  private start: CounterSnapshot[] | null = null;
+  private warmupEndNs = 0;
+  /** The queue with the earliest next event. */
+  private minQ = 0;
+  private arrivalAt = INF;
 
   constructor(
     private readonly config: ScenarioConfig,
     private readonly factory: RxStrategyFactory,
     private readonly source: PacketSource,
     private readonly traffic: HostTraffic,
-    private readonly options: RunOptions,
+    options: RunOptions,
     private readonly progress: ProgressSpan,
   ) {
     this.budget = createHostPageBudget(config.memory.maxPages);
@@ -92,210 +128,47 @@ class HostSimulation {
       stack.world = world;
       this.worlds.push(world);
       this.stacks.push(stack);
+      this.queues.push(world.queue);
     }
+    this.n = this.worlds.length;
+    this.L = new LaneState(this.n);
+    this.cpuFreeAt = new Float64Array(Math.max(...traffic.napiCpu) + 1);
+    this.laneSeq = new Float64Array(this.n);
+    this.record = options.recordTrace ?? null;
+    this.onProgress = options.onProgress;
+    this.progressTotal = progress.total > 0 ? progress.total : source.total;
+    this.budgetPerPoll = this.queues[0].config.budget;
+    this.coalesceNs = config.driver.coalesceNs;
+    this.pollCostNs = config.driver.pollCostNs;
+    this.packetCostNs = config.driver.packetCostNs;
+    this.timerOn = config.driver.starvationTimer;
+    this.timerPeriodNs = config.driver.starvationTimerMs * 1e6;
+    this.timerThreshold = config.driver.starvationThreshold;
+    this.ooo = config.device.oooWindow > 1;
+    this.warmup = config.warmupPackets;
   }
 
   run(): SimulationOutcome {
-    const { config, worlds, stacks, source, traffic, budget } = this;
-    const n = worlds.length;
-    const L = new LaneState(n);
-    const record = this.options.recordTrace ?? null;
-    const onProgress = this.options.onProgress;
-    const progressTotal = this.progress.total > 0 ? this.progress.total : source.total;
-    const budgetPerPoll = worlds[0].queue.config.budget;
-    const { coalesceNs, pollCostNs, packetCostNs, starvationTimer: timerOn } = config.driver;
-    const timerPeriodNs = config.driver.starvationTimerMs * 1e6;
-    const timerThreshold = config.driver.starvationThreshold;
-    const ooo = config.device.oooWindow > 1;
-    const warmup = config.warmupPackets;
-    const trackHolds = this.trackHolds;
-    const { flowQueue, flowRemote, flowStuck, stuckHoldNs, napiCpu } = traffic;
-    const cpuFreeAt = new Float64Array(Math.max(...napiCpu) + 1);
-    const laneSeq = new Float64Array(n);
-
-    let now = 0;
-    let seq = 0;
-    let active = 0;
-    let hostPeak = 0;
-    let start: CounterSnapshot[] | null = null;
-    let warmupEndNs = 0;
-
-    const flush = (q: number, t: number) => {
-      const dt = t - L.lastT[q];
-      if (dt > 0) {
-        L.residentArea[q] += worlds[q].pages.resident * dt;
-        if (L.stalled[q] === 1) L.stallNs[q] += dt;
-        L.lastT[q] = t;
-      }
-    };
-    const snapshots = (t: number) =>
-      worlds.map((w, q) => {
-        flush(q, t);
-        return takeSnapshot(w.queue, w.pages, t, L.stallNs[q], L.residentArea[q], 0, L.napiBusyNs[q]);
-      });
-    const updateStall = (q: number, at: number) => {
-      const b = worlds[q].queue.bufq;
-      const s = L.napiState[q] === NAPI_IDLE && ((b.doorbellTail - b.hwHead) & b.mask) === 0;
-      L.stalled[q] = s ? 1 : 0;
-      if (s && L.stallStartNs[q] < 0) L.stallStartNs[q] = at;
-    };
-    const recompute = (q: number) => {
-      const w = worlds[q];
-      let t = L.timerAt[q];
-      let ev = 1;
-      if (L.napiAt[q] <= t) {
-        t = L.napiAt[q];
-        ev = 2;
-      }
-      const rel = w.heap.size > 0 ? w.heap.topTime() : INF;
-      if (rel <= t) {
-        t = rel;
-        ev = 3;
-      }
-      if (w.series.nextAt <= t) {
-        t = w.series.nextAt;
-        ev = 4;
-      }
-      L.nextAt[q] = t;
-      L.nextEv[q] = ev;
-    };
-    const earliest = () => {
-      let best = 0;
-      for (let q = 1; q < n; q++) if (L.nextAt[q] < L.nextAt[best]) best = q;
-      return best;
-    };
-
-    if (warmup === 0) start = snapshots(0);
+    const { worlds, L, n, budget } = this;
+    if (this.warmup === 0) this.start = this.snapshots(0);
     for (let q = 0; q < n; q++) {
       const w = worlds[q];
       w.queue.refill();
-      if (timerOn && w.queue.bufq.availableToHardware() < timerThreshold) L.timerAt[q] = timerPeriodNs;
+      if (this.timerOn && w.queue.bufq.availableToHardware() < this.timerThreshold) L.timerAt[q] = this.timerPeriodNs;
       L.peak[q] = w.pages.resident;
-      updateStall(q, 0);
-      recompute(q);
+      this.updateStall(q, 0);
+      this.recompute(q);
     }
-    hostPeak = budget.resident;
-    let minQ = earliest();
-    let arrivalAt = source.next() ? source.timeNs : INF;
+    this.hostPeak = budget.resident;
+    this.minQ = this.earliest();
+    this.arrivalAt = this.source.next() ? this.source.timeNs : INF;
 
-    for (;;) {
-      if (arrivalAt === INF && active === 0) break;
-      const t = L.nextAt[minQ];
-      if (arrivalAt < t) {
-        now = arrivalAt;
-        if (seq === warmup && start === null) {
-          start = snapshots(now);
-          for (let q = 0; q < n; q++) L.peak[q] = worlds[q].pages.resident;
-          hostPeak = budget.resident;
-          warmupEndNs = now;
-        }
-        const flow = traffic.flowOf(source);
-        const q = flowQueue[flow];
-        const w = worlds[q];
-        flush(q, now);
-        w.clock.set(now);
-        const size = source.size;
-        const flags = source.flags;
-        if (record !== null) record.line(formatTraceArrival(now, size, flags, source.holdNs));
-        if (seq >= warmup) {
-          L.arrivedPackets[q]++;
-          L.arrivedBytes[q] += size;
-        }
-        const cookie = laneSeq[q]++;
-        const raised = w.queue.deviceReceive(size, flags, cookie);
-        if (raised && trackHolds && (flags & RX_ERROR) === 0) {
-          let hold = source.holdNs;
-          // A stuck reader holds every skb; a reader on another CPU releases at once, but remotely.
-          if (flowStuck[flow] === 1) hold = stuckHoldNs;
-          else if (flowRemote[flow] === 1 && hold === IMMEDIATE) hold = 0;
-          w.holds.put(cookie, hold);
-        }
-        if (raised) {
-          if (L.napiState[q] === NAPI_IDLE) {
-            L.napiState[q] = NAPI_SCHEDULED;
-            L.napiAt[q] = now + coalesceNs;
-            active++;
-            recompute(q);
-            const m = L.nextAt[minQ];
-            if (L.nextAt[q] < m || (L.nextAt[q] === m && q < minQ)) minQ = q;
-          } else if (L.napiState[q] === NAPI_BUSY) {
-            L.irqWhileBusy[q] = 1;
-          }
-        }
-        updateStall(q, now);
-        seq++;
-        if ((seq & (PROGRESS_EVERY - 1)) === 0 && onProgress) onProgress(this.progress.base + seq, progressTotal);
-        arrivalAt = source.next() ? source.timeNs : INF;
-        continue;
-      }
+    while (this.step()) {}
 
-      const q = minQ;
-      const w = worlds[q];
-      const queue = w.queue;
-      const bufq = queue.bufq;
-      if (t > now) now = t;
-      flush(q, now);
-      w.clock.set(now);
-      const ev = L.nextEv[q];
-      if (ev === 2) {
-        const cpu = napiCpu[q];
-        if (L.napiState[q] === NAPI_SCHEDULED && cpuFreeAt[cpu] > now) {
-          // Another queue's NAPI holds this CPU: the poll runs when it is done.
-          L.napiAt[q] = cpuFreeAt[cpu];
-        } else if (L.napiState[q] === NAPI_SCHEDULED) {
-          stacks[q].now = now;
-          if (ooo) queue.deviceFlush();
-          const work = queue.poll(budgetPerPoll);
-          if (!queue.hasCompletions()) w.holds.epoch++;
-          if (timerOn && L.timerAt[q] === INF && bufq.availableToHardware() < timerThreshold) {
-            L.timerAt[q] = now + timerPeriodNs;
-          }
-          const cost = pollCostNs + work * packetCostNs + queue.lastPollNs;
-          L.napiBusyNs[q] += cost;
-          if (cost > 0) cpuFreeAt[cpu] = now + cost;
-          if (work >= budgetPerPoll) {
-            L.napiAt[q] = now + cost;
-          } else if (cost > 0) {
-            L.napiState[q] = NAPI_BUSY;
-            L.napiAt[q] = now + cost;
-            L.irqWhileBusy[q] = 0;
-          } else {
-            L.napiState[q] = NAPI_IDLE;
-            L.napiAt[q] = INF;
-            active--;
-          }
-        } else if (L.irqWhileBusy[q] === 1 || queue.hasCompletions()) {
-          L.napiState[q] = NAPI_SCHEDULED;
-          L.napiAt[q] = now + coalesceNs;
-        } else {
-          L.napiState[q] = NAPI_IDLE;
-          L.napiAt[q] = INF;
-          active--;
-        }
-      } else if (ev === 3) {
-        const heap = w.heap;
-        while (heap.size > 0 && heap.topTime() <= now) queue.releaseSkb(heap.pop(), false);
-      } else if (ev === 1) {
-        L.timerAt[q] = INF;
-        if (L.napiState[q] === NAPI_IDLE && bufq.availableToHardware() < timerThreshold) {
-          L.napiState[q] = NAPI_SCHEDULED;
-          L.napiAt[q] = now;
-          active++;
-        }
-      } else {
-        const p = w.pages;
-        const c = queue.counters;
-        w.series.sample(now, p.resident, bufq.outstanding(), queue.skbs.live, p.allocs, c.rx_no_buffer, c.rx_packets);
-      }
-      if (w.pages.resident > L.peak[q]) L.peak[q] = w.pages.resident;
-      if (budget.resident > hostPeak) hostPeak = budget.resident;
-      updateStall(q, now);
-      recompute(q);
-      minQ = earliest();
-    }
-
-    for (let q = 0; q < n; q++) flush(q, now);
-    if (onProgress) onProgress(this.progress.base + seq, progressTotal);
+    const now = this.now;
+    for (let q = 0; q < n; q++) this.flush(q, now);
+    if (this.onProgress) this.onProgress(this.progress.base + this.seq, this.progressTotal);
+    const start = this.start;
     const finished: FinishedRun[] = worlds.map((w, q) => {
       // Each queue's clock stands at its own last event: bring it to the end of the run, as one queue's is.
       w.clock.set(now);
@@ -306,7 +179,7 @@ class HostSimulation {
         residentArea: L.residentArea[q],
         start: start === null ? null : start[q],
         peak: L.peak[q],
-        warmupEndNs,
+        warmupEndNs: this.warmupEndNs,
         arrivedPackets: L.arrivedPackets[q],
         arrivedBytes: L.arrivedBytes[q],
         stallStartNs: L.stallStartNs[q],
@@ -314,13 +187,231 @@ class HostSimulation {
         napiBusyNs: L.napiBusyNs[q],
       });
     });
+    const t = this.traffic;
     const result = combineQueues(this.factory, finished, worlds, {
-      hostPeak: start === null ? budget.resident : hostPeak,
+      hostPeak: start === null ? budget.resident : this.hostPeak,
       hostPeakRun: budget.peakResident,
-      napiCpu,
-      flowQueue,
-      flowArrivals: traffic.flowArrivals,
+      napiCpu: t.napiCpu,
+      flowQueue: t.flowQueue,
+      flowArrivals: t.flowArrivals,
     });
-    return { result, warmupEndNs: finished[0].warmupEndNs, arrivals: seq };
+    return { result, warmupEndNs: finished[0].warmupEndNs, arrivals: this.seq };
+  }
+
+  /** Run the next event (or the run of arrivals before it). Returns false when nothing is left. */
+  private step(): boolean {
+    if (this.arrivalAt === INF && this.active === 0) return false;
+    const q = this.minQ;
+    const t = this.L.nextAt[q];
+    if (this.arrivalAt < t) this.arrivals(t);
+    else this.event(q, t);
+    return true;
+  }
+
+  /** Account queue `q`'s resident pages and stall time up to `t`. */
+  private flush(q: number, t: number): void {
+    const L = this.L;
+    const dt = t - L.lastT[q];
+    if (dt > 0) {
+      L.residentArea[q] += this.worlds[q].pages.resident * dt;
+      if (L.stalled[q] === 1) L.stallNs[q] += dt;
+      L.lastT[q] = t;
+    }
+  }
+
+  private snapshots(t: number): CounterSnapshot[] {
+    const L = this.L;
+    return this.worlds.map((w, q) => {
+      this.flush(q, t);
+      return takeSnapshot(w.queue, w.pages, t, L.stallNs[q], L.residentArea[q], 0, L.napiBusyNs[q]);
+    });
+  }
+
+  /** A queue is stalled when its NAPI is idle and the device sees no buffer. */
+  private updateStall(q: number, at: number): void {
+    const L = this.L;
+    const b = this.queues[q].bufq;
+    const s = L.napiState[q] === NAPI_IDLE && ((b.doorbellTail - b.hwHead) & b.mask) === 0;
+    L.stalled[q] = s ? 1 : 0;
+    if (s && L.stallStartNs[q] < 0) L.stallStartNs[q] = at;
+  }
+
+  /** Queue `q`'s next event other than an arrival; later checks win ties, giving the documented order. */
+  private recompute(q: number): void {
+    const L = this.L;
+    const w = this.worlds[q];
+    let t = L.timerAt[q];
+    let ev = 1;
+    if (L.napiAt[q] <= t) {
+      t = L.napiAt[q];
+      ev = 2;
+    }
+    const rel = w.heap.size > 0 ? w.heap.topTime() : INF;
+    if (rel <= t) {
+      t = rel;
+      ev = 3;
+    }
+    if (w.series.nextAt <= t) {
+      t = w.series.nextAt;
+      ev = 4;
+    }
+    L.nextAt[q] = t;
+    L.nextEv[q] = ev;
+  }
+
+  private earliest(): number {
+    const next = this.L.nextAt;
+    let best = 0;
+    for (let q = 1; q < this.n; q++) if (next[q] < next[best]) best = q;
+    return best;
+  }
+
+  /**
+   * The arrivals before `t`, the next other event. Each goes to its flow's
+   * queue; one that schedules that queue's NAPI earlier than `t` ends the run
+   * of arrivals there. Nothing reads a queue's clock while its device
+   * receives, so clocks are set by events only.
+   */
+  private arrivals(t: number): void {
+    const { L, queues, worlds, source, traffic, record, warmup, trackHolds, onProgress } = this;
+    const { flowQueue, flowRemote, flowStuck, stuckHoldNs } = traffic;
+    const laneSeq = this.laneSeq;
+    let arrivalAt = this.arrivalAt;
+    let seq = this.seq;
+    let now = this.now;
+    do {
+      now = arrivalAt;
+      if (seq === warmup && this.start === null) this.endWarmup(now);
+      const flow = traffic.flowOf(source);
+      const q = flowQueue[flow];
+      this.flush(q, now);
+      const size = source.size;
+      const flags = source.flags;
+      if (record !== null) record.line(formatTraceArrival(now, size, flags, source.holdNs));
+      if (seq >= warmup) {
+        L.arrivedPackets[q]++;
+        L.arrivedBytes[q] += size;
+      }
+      const cookie = laneSeq[q]++;
+      const raised = queues[q].deviceReceive(size, flags, cookie);
+      if (raised && trackHolds && (flags & RX_ERROR) === 0) {
+        let hold = source.holdNs;
+        // A stuck reader holds every skb; a reader on another CPU releases at once, but remotely.
+        if (flowStuck[flow] === 1) hold = stuckHoldNs;
+        else if (flowRemote[flow] === 1 && hold === IMMEDIATE) hold = 0;
+        worlds[q].holds.put(cookie, hold);
+      }
+      if (raised) {
+        if (L.napiState[q] === NAPI_IDLE) {
+          // The first completion after idle raises the interrupt; the poll runs after coalescing.
+          L.napiState[q] = NAPI_SCHEDULED;
+          L.napiAt[q] = now + this.coalesceNs;
+          this.active++;
+          this.recompute(q);
+          const m = L.nextAt[this.minQ];
+          if (L.nextAt[q] < m || (L.nextAt[q] === m && q < this.minQ)) this.minQ = q;
+          if (L.nextAt[q] < t) t = L.nextAt[q];
+        } else if (L.napiState[q] === NAPI_BUSY) {
+          L.irqWhileBusy[q] = 1;
+        }
+      }
+      this.updateStall(q, now);
+      seq++;
+      if ((seq & (PROGRESS_EVERY - 1)) === 0 && onProgress) onProgress(this.progress.base + seq, this.progressTotal);
+      arrivalAt = source.next() ? source.timeNs : INF;
+    } while (arrivalAt < t);
+    this.now = now;
+    this.seq = seq;
+    this.arrivalAt = arrivalAt;
+  }
+
+  /** The warm-up ends at the arrival at `now`: snapshot every queue's counters. */
+  private endWarmup(now: number): void {
+    this.start = this.snapshots(now);
+    for (let q = 0; q < this.n; q++) this.L.peak[q] = this.worlds[q].pages.resident;
+    this.hostPeak = this.budget.resident;
+    this.warmupEndNs = now;
+  }
+
+  /** Queue `q`'s next event, at `t`. */
+  private event(q: number, t: number): void {
+    const L = this.L;
+    const w = this.worlds[q];
+    const queue = this.queues[q];
+    const bufq = queue.bufq;
+    if (t > this.now) this.now = t;
+    const now = this.now;
+    this.flush(q, now);
+    w.clock.set(now);
+    const ev = L.nextEv[q];
+    if (ev === 2) this.napiEvent(q, now);
+    else if (ev === 3) {
+      const heap = w.heap;
+      while (heap.size > 0 && heap.topTime() <= now) queue.releaseSkb(heap.pop(), false);
+    } else if (ev === 1) {
+      // The starvation timer: re-schedule NAPI so a failed refill is retried.
+      L.timerAt[q] = INF;
+      if (L.napiState[q] === NAPI_IDLE && bufq.availableToHardware() < this.timerThreshold) {
+        L.napiState[q] = NAPI_SCHEDULED;
+        L.napiAt[q] = now;
+        this.active++;
+      }
+    } else {
+      const p = w.pages;
+      const c = queue.counters;
+      w.series.sample(now, p.resident, bufq.outstanding(), queue.skbs.live, p.allocs, c.rx_no_buffer, c.rx_packets);
+    }
+    if (w.pages.resident > L.peak[q]) L.peak[q] = w.pages.resident;
+    if (this.budget.resident > this.hostPeak) this.hostPeak = this.budget.resident;
+    this.updateStall(q, now);
+    this.recompute(q);
+    this.minQ = this.earliest();
+  }
+
+  /** Queue `q`'s NAPI at `now`: a scheduled poll runs (when its CPU is free), or a poll's CPU time ends. */
+  private napiEvent(q: number, now: number): void {
+    const L = this.L;
+    const queue = this.queues[q];
+    const cpu = this.traffic.napiCpu[q];
+    if (L.napiState[q] === NAPI_SCHEDULED) {
+      if (this.cpuFreeAt[cpu] > now) {
+        // Another queue's NAPI holds this CPU: the poll runs when it is done.
+        L.napiAt[q] = this.cpuFreeAt[cpu];
+        return;
+      }
+      // gve_rx_poll_dqo: up to budget packets, then one refill.
+      this.stacks[q].now = now;
+      if (this.ooo) queue.deviceFlush();
+      const budget = this.budgetPerPoll;
+      const work = queue.poll(budget);
+      if (!queue.hasCompletions()) this.worlds[q].holds.epoch++;
+      if (this.timerOn && L.timerAt[q] === INF && queue.bufq.availableToHardware() < this.timerThreshold) {
+        L.timerAt[q] = now + this.timerPeriodNs;
+      }
+      // With a cost profile the poll takes the priced time of its work, refill included.
+      const cost = this.pollCostNs + work * this.packetCostNs + queue.lastPollNs;
+      L.napiBusyNs[q] += cost;
+      if (cost > 0) this.cpuFreeAt[cpu] = now + cost;
+      if (work >= budget) {
+        // Budget exhausted: NAPI stays scheduled and polls again.
+        L.napiAt[q] = now + cost;
+      } else if (cost > 0) {
+        L.napiState[q] = NAPI_BUSY;
+        L.napiAt[q] = now + cost;
+        L.irqWhileBusy[q] = 0;
+      } else {
+        L.napiState[q] = NAPI_IDLE;
+        L.napiAt[q] = INF;
+        this.active--;
+      }
+    } else if (L.irqWhileBusy[q] === 1 || queue.hasCompletions()) {
+      // The poll's CPU time is over: napi_complete_done re-arms the interrupt.
+      L.napiState[q] = NAPI_SCHEDULED;
+      L.napiAt[q] = now + this.coalesceNs;
+    } else {
+      L.napiState[q] = NAPI_IDLE;
+      L.napiAt[q] = INF;
+      this.active--;
+    }
   }
 }
