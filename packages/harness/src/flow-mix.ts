@@ -36,41 +36,55 @@ export function flowShares(mix: FlowMixConfig): Float64Array {
 }
 
 /**
- * Draws each packet's flow from the `flows` stream by the mix's shares
- * (inverse CDF by binary search; nothing allocated per packet). A mix of one
+ * Draws each packet's flow from the `flows` stream by the mix's shares in
+ * O(1): Walker's alias method (Vose's construction), one uniform draw per
+ * packet whose integer part picks a column and whose fraction picks the
+ * column's flow or its alias. Nothing is allocated per packet; a mix of one
  * flow draws nothing.
  */
 export class FlowMix {
-  private readonly cum: Float64Array;
+  /** Per column: the probability of keeping the column's own flow. */
+  private readonly keep: Float64Array;
+  /** Per column: the flow taken otherwise. */
+  private readonly alias: Int32Array;
+  private readonly n: number;
   private readonly rng: Rng;
-  private readonly single: boolean;
 
   constructor(mix: FlowMixConfig, seed: number) {
     const shares = flowShares(mix);
-    this.cum = new Float64Array(shares.length);
-    let acc = 0;
-    for (let k = 0; k < shares.length; k++) {
-      acc += shares[k];
-      this.cum[k] = acc;
+    const n = shares.length;
+    this.n = n;
+    this.keep = new Float64Array(n);
+    this.alias = new Int32Array(n);
+    const scaled = Float64Array.from(shares, (p) => p * n);
+    const small: number[] = [];
+    const large: number[] = [];
+    for (let k = n - 1; k >= 0; k--) (scaled[k] < 1 ? small : large).push(k);
+    while (small.length > 0 && large.length > 0) {
+      const s = small.pop() as number;
+      const l = large.pop() as number;
+      this.keep[s] = scaled[s];
+      this.alias[s] = l;
+      scaled[l] = scaled[l] + scaled[s] - 1;
+      (scaled[l] < 1 ? small : large).push(l);
     }
-    this.single = shares.length === 1;
+    // What is left is 1 up to rounding: the column keeps its own flow.
+    const some = shares.findIndex((p) => p > 0);
+    for (const k of [...large, ...small]) {
+      // A flow of share 0 never keeps its column, whatever rounding left over.
+      this.keep[k] = shares[k] > 0 ? 1 : 0;
+      this.alias[k] = some;
+    }
     this.rng = createRng(seed, RNG_STREAMS.flows);
   }
 
   /** The next packet's flow. */
   next(): number {
-    if (this.single) return 0;
-    const cum = this.cum;
-    const u = this.rng.nextFloat() * cum[cum.length - 1];
-    let lo = 0;
-    let hi = cum.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (u < cum[mid]) hi = mid;
-      else lo = mid + 1;
-    }
-    // The first flow whose cumulative share exceeds u: a flow of share 0 is never chosen.
-    return lo;
+    if (this.n === 1) return 0;
+    const x = this.rng.nextFloat() * this.n;
+    const column = Math.floor(x);
+    // A flow of share 0 keeps nothing of its column: it is never chosen.
+    return x - column < this.keep[column] ? column : this.alias[column];
   }
 }
 

@@ -284,7 +284,6 @@ class HostSimulation {
       if (seq === warmup && this.start === null) this.endWarmup(now);
       const flow = traffic.flowOf(source);
       const q = flowQueue[flow];
-      this.flush(q, now);
       const size = source.size;
       const flags = source.flags;
       if (record !== null) record.line(formatTraceArrival(now, size, flags, source.holdNs));
@@ -304,9 +303,12 @@ class HostSimulation {
       if (raised) {
         if (L.napiState[q] === NAPI_IDLE) {
           // The first completion after idle raises the interrupt; the poll runs after coalescing.
+          // Only this ends a stall (an arrival never changes resident pages): account the time before it.
+          this.flush(q, now);
           L.napiState[q] = NAPI_SCHEDULED;
           L.napiAt[q] = now + this.coalesceNs;
           this.active++;
+          L.stalled[q] = 0;
           this.recompute(q);
           const m = L.nextAt[this.minQ];
           if (L.nextAt[q] < m || (L.nextAt[q] === m && q < this.minQ)) this.minQ = q;
@@ -314,8 +316,14 @@ class HostSimulation {
         } else if (L.napiState[q] === NAPI_BUSY) {
           L.irqWhileBusy[q] = 1;
         }
+      } else if (L.napiState[q] === NAPI_IDLE && L.stalled[q] === 0) {
+        // A dropped packet that took the last visible buffers leaves an idle queue stalled.
+        const b = queues[q].bufq;
+        if (((b.doorbellTail - b.hwHead) & b.mask) === 0) {
+          this.flush(q, now);
+          this.updateStall(q, now);
+        }
       }
-      this.updateStall(q, now);
       seq++;
       if ((seq & (PROGRESS_EVERY - 1)) === 0 && onProgress) onProgress(this.progress.base + seq, this.progressTotal);
       arrivalAt = source.next() ? source.timeNs : INF;
