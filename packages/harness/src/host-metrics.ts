@@ -1,7 +1,8 @@
 import { COST_OPERATIONS, type CostOperation, type RxStrategyFactory } from "@rxsim/core";
-import { ratios } from "./metrics.js";
+import type { LaneState } from "./host-lanes.js";
+import { type CounterSnapshot, ratios } from "./metrics.js";
 import type { Metrics, QueueImbalance, QueueResult, StrategyResult } from "./result.js";
-import type { FinishedRun } from "./simulation-finish.js";
+import { closeSeries, type FinishedRun, finishRun } from "./simulation-finish.js";
 import type { SimulationWorld } from "./simulation-world.js";
 import type { TimeSeries } from "./time-series.js";
 
@@ -157,4 +158,35 @@ export function combineQueues(
     queues,
     imbalance: balance,
   };
+}
+
+/**
+ * After the last event: each queue's series closed, its teardown run and its
+ * metrics taken, as one queue's are (`finishRun`), at the run's end.
+ */
+export function finishQueues(
+  worlds: readonly SimulationWorld[],
+  L: LaneState,
+  now: number,
+  start: readonly CounterSnapshot[] | null,
+  warmupEndNs: number,
+): FinishedRun[] {
+  return worlds.map((w, q) => {
+    // Each queue's clock stands at its own last event: bring it to the end of the run, as one queue's is.
+    w.clock.set(now);
+    closeSeries(w, now);
+    return finishRun(w, {
+      now,
+      stallNs: L.stallNs[q],
+      residentArea: L.residentArea[q],
+      start: start === null ? null : start[q],
+      peak: L.peak[q],
+      warmupEndNs,
+      arrivedPackets: L.arrivedPackets[q],
+      arrivedBytes: L.arrivedBytes[q],
+      stallStartNs: L.stallStartNs[q],
+      stalled: L.stalled[q] === 1,
+      napiBusyNs: L.napiBusyNs[q],
+    });
+  });
 }

@@ -8,7 +8,7 @@ import {
 } from "@rxsim/core";
 import { HOLD_IMMEDIATE } from "./hold-sampler.js";
 import { LaneStack, LaneState } from "./host-lanes.js";
-import { combineQueues } from "./host-metrics.js";
+import { combineQueues, finishQueues } from "./host-metrics.js";
 import { HostTraffic } from "./host-traffic.js";
 import { type CounterSnapshot, takeSnapshot } from "./metrics.js";
 import { notStartedOutcome } from "./not-started.js";
@@ -16,7 +16,6 @@ import type { PacketSource } from "./packet-source.js";
 import { openSource, type PreparedInputs } from "./run-inputs.js";
 import type { ScenarioConfig } from "./scenario-config.js";
 import type { ProgressSpan, RunOptions, SimulationOutcome } from "./simulation.js";
-import { closeSeries, type FinishedRun, finishRun } from "./simulation-finish.js";
 import { createWorld, type SimulationWorld } from "./simulation-world.js";
 import { formatTraceArrival, type TraceSink } from "./trace.js";
 
@@ -169,24 +168,7 @@ class HostSimulation {
     for (let q = 0; q < n; q++) this.flush(q, now);
     if (this.onProgress) this.onProgress(this.progress.base + this.seq, this.progressTotal);
     const start = this.start;
-    const finished: FinishedRun[] = worlds.map((w, q) => {
-      // Each queue's clock stands at its own last event: bring it to the end of the run, as one queue's is.
-      w.clock.set(now);
-      closeSeries(w, now);
-      return finishRun(w, {
-        now,
-        stallNs: L.stallNs[q],
-        residentArea: L.residentArea[q],
-        start: start === null ? null : start[q],
-        peak: L.peak[q],
-        warmupEndNs: this.warmupEndNs,
-        arrivedPackets: L.arrivedPackets[q],
-        arrivedBytes: L.arrivedBytes[q],
-        stallStartNs: L.stallStartNs[q],
-        stalled: L.stalled[q] === 1,
-        napiBusyNs: L.napiBusyNs[q],
-      });
-    });
+    const finished = finishQueues(worlds, L, now, start, this.warmupEndNs);
     const t = this.traffic;
     const result = combineQueues(this.factory, finished, worlds, {
       hostPeak: start === null ? budget.resident : this.hostPeak,
