@@ -61,7 +61,7 @@ export class HostTraffic {
     host.stuckReaders.flows.forEach((f, i) => {
       if (f >= count) {
         throw new ConfigError(
-          `host.stuckReaders.flows.${i}`,
+          `host.stuckReaders.flows[${i}]`,
           `names flow ${f}, but the traffic has ${count} flow${count === 1 ? "" : "s"}`,
         );
       }

@@ -162,7 +162,7 @@ export function checkHostFits(config: ScenarioConfig): void {
     h.stuckReaders.flows.forEach((f, i) => {
       if (f >= h.flows.count) {
         throw new ConfigError(
-          `host.stuckReaders.flows.${i}`,
+          `host.stuckReaders.flows[${i}]`,
           `names flow ${f}, but there ${h.flows.count === 1 ? "is 1 flow" : `are ${h.flows.count} flows`} (host.flows.count)`,
         );
       }
