@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { getBuiltinCostProfile } from "@rxsim/core";
 import { applySetOverrides, getScenario, runStrategy, type StrategyResult } from "@rxsim/harness";
 import { describe, expect, it } from "vitest";
-import { runInProcess, tempDir } from "../test-support/run-cli.js";
+import { runBuilt, runInProcess, tempDir } from "../test-support/run-cli.js";
 import { BUILTIN_STRATEGIES } from "./registry.js";
 
 function run(scenario: string, strategy: string, sets: string[] = [], costProfile?: string): StrategyResult {
@@ -95,6 +95,33 @@ describe("--queues on the command line", () => {
       0,
     );
     expect(sum).toBe(result.metrics.packetsArrived);
+  });
+
+  it("sweep --vary host.queues=1,4: a point of several queues carries its imbalance, one queue's does not", () => {
+    const out = join(tempDir(), "q.jsonl");
+    // Built: the sweep's worker threads load compiled JavaScript.
+    const r = runBuilt([
+      "sweep",
+      "--packets",
+      "20000",
+      "--strategies",
+      "dqo",
+      "--workers",
+      "1",
+      "--vary",
+      "host.queues=1,4",
+      "--out",
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const byQueues = new Map(lines.map((l) => [l.params["host.queues"], l.results[0]]));
+    expect(byQueues.get("1").imbalance).toBeUndefined();
+    expect(byQueues.get("4").imbalance.packets).toBeGreaterThanOrEqual(1);
+    expect(byQueues.get("4").metrics.packetsArrived).toBe(byQueues.get("1").metrics.packetsArrived);
   });
 
   it.each([

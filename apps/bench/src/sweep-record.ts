@@ -1,4 +1,4 @@
-import type { Metrics } from "@rxsim/harness";
+import type { Metrics, QueueImbalance } from "@rxsim/harness";
 
 /** The line format of a sweep's JSONL file. */
 export const SWEEP_RECORD_KIND = "rxsim-sweep-point";
@@ -16,6 +16,8 @@ export interface SweepStrategyResult {
   cannotStart?: string;
   metrics: Metrics;
   strategyStats: Readonly<Record<string, number>>;
+  /** With several queues (`host.queues` > 1): max / mean over the queues of packets and of resident pages. */
+  imbalance?: QueueImbalance;
 }
 
 /** One line of a sweep file: one finished point. */
