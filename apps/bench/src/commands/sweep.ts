@@ -12,14 +12,14 @@ import { resolveScenario, type ScenarioFlags, warnKeysWithoutEffect } from "../s
 import { readSweepFile } from "../sweep-file.js";
 import { lockOutput } from "../sweep-lock.js";
 import { parseShard, parseVary, planSweep, shardPoints } from "../sweep-plan.js";
+import { createSweepProfile, epochMs } from "../sweep-profile.js";
 import {
   SWEEP_RECORD_KIND,
   SWEEP_RECORD_VERSION,
   type SweepRecord,
-  type SweepStrategyResult,
   sweepRecordLine,
 } from "../sweep-record.js";
-import type { SweepTask } from "../sweep-worker.js";
+import type { SweepTask, SweepTaskOutcome } from "../sweep-worker.js";
 import { parseTimeout } from "../watchdog.js";
 
 /** Flags of `rxsim sweep`. */
@@ -58,6 +58,8 @@ export function countViolations(records: readonly SweepRecord[]): number {
  * and holds one shard of one sweep.
  */
 export async function sweepCommand(scenario: string | undefined, flags: SweepFlags): Promise<number> {
+  const profile = createSweepProfile();
+  profile.mark("command");
   if (!flags.vary || flags.vary.length === 0) throw new CliError("sweep needs at least one --vary key=v1,v2,…");
   if (!flags.out) throw new CliError("required option '--out <file.jsonl>' not specified");
   const out = flags.out;
@@ -68,7 +70,12 @@ export async function sweepCommand(scenario: string | undefined, flags: SweepFla
   const all = planSweep(axes);
   const base = resolveScenario(scenario, flags);
   assertWritable("--out", out);
-  return runSweep({ scenario: base, flags, out, axes, all, shard, workers, timeoutS });
+  try {
+    return await runSweep({ scenario: base, flags, out, axes, all, shard, workers, timeoutS, profile });
+  } finally {
+    profile.mark("done");
+    profile.write();
+  }
 }
 
 interface SweepPlan {
@@ -81,11 +88,13 @@ interface SweepPlan {
   workers: number;
   /** `--timeout`: seconds a point may take in its worker. */
   timeoutS: number;
+  profile: ReturnType<typeof createSweepProfile>;
 }
 
 async function runSweep(plan: SweepPlan): Promise<number> {
-  const { scenario: base, flags, out, axes, all, shard, workers, timeoutS } = plan;
+  const { scenario: base, flags, out, axes, all, shard, workers, timeoutS, profile } = plan;
   const factories = await loadStrategies(flags.strategies); // a bad strategy fails before any point runs
+  profile.mark("strategiesLoaded");
   const mine = shardPoints(all, shard);
   // Every point's config is built and validated up front: a bad value fails now, naming the key.
   const configs = new Map<number, ScenarioConfig>();
@@ -137,7 +146,8 @@ async function runSweep(plan: SweepPlan): Promise<number> {
     );
 
     if (todo.length > 0) {
-      const pool = new Piscina<SweepTask, SweepStrategyResult>({
+      profile.mark("poolCreate");
+      const pool = new Piscina<SweepTask, SweepTaskOutcome>({
         filename: new URL("../sweep-worker.js", import.meta.url).href,
         minThreads: workers,
         maxThreads: workers,
@@ -156,13 +166,17 @@ async function runSweep(plan: SweepPlan): Promise<number> {
             const results = await Promise.all(
               factories.map(async (f, strategy) => {
                 try {
-                  return await pool.run({
+                  const submitted = epochMs();
+                  const { result, timing } = await pool.run({
                     config,
                     strategies: flags.strategies,
                     strategy,
                     cwd: process.cwd(),
                     timeoutS,
+                    profile: profile.enabled,
                   });
+                  if (timing) profile.task(p.index, strategy, submitted, timing);
+                  return result;
                 } catch (error) {
                   // A fault or a timeout already names the strategy; anything else gets its name.
                   const why = oneLine(error);
@@ -186,7 +200,9 @@ async function runSweep(plan: SweepPlan): Promise<number> {
               results,
             };
             if (stopped) return; // another point failed: the lock is about to go
-            await appender.append(sweepRecordLine(record));
+            const line = sweepRecordLine(record);
+            await appender.append(line);
+            profile.count("lineBytes", Buffer.byteLength(line));
             finished++;
             progress.onProgress(finished, todo.length);
           }),
@@ -198,11 +214,14 @@ async function runSweep(plan: SweepPlan): Promise<number> {
         try {
           await appender.drain();
         } finally {
+          profile.mark("allWritten");
+          profile.threads();
           await pool.destroy();
         }
       }
     }
 
+    profile.mark("poolDestroyed");
     // Every point of this shard is in the file: put the lines in point order.
     const final = readSweepFile(out);
     const byIndex = new Map(final.records.map((r) => [r.index, r]));
@@ -218,6 +237,7 @@ async function runSweep(plan: SweepPlan): Promise<number> {
       }
       violations = countViolations(ordered);
     }
+    profile.mark("rewritten");
     process.stderr.write(`sweep: ${mine.length} points in ${out}\n`);
     if (violations > 0) {
       process.stderr.write(`rxsim: the checker reported ${violations} violation(s) in this sweep\n`);
