@@ -13,12 +13,7 @@ import { readSweepFile } from "../sweep-file.js";
 import { lockOutput } from "../sweep-lock.js";
 import { parseShard, parseVary, planSweep, shardPoints } from "../sweep-plan.js";
 import { createSweepProfile, epochMs } from "../sweep-profile.js";
-import {
-  SWEEP_RECORD_KIND,
-  SWEEP_RECORD_VERSION,
-  type SweepRecord,
-  sweepRecordLine,
-} from "../sweep-record.js";
+import { SWEEP_RECORD_KIND, SWEEP_RECORD_VERSION, type SweepRecord, sweepRecordLine } from "../sweep-record.js";
 import type { SweepTask, SweepTaskOutcome } from "../sweep-worker.js";
 import { parseTimeout } from "../watchdog.js";
 
