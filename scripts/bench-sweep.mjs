@@ -90,3 +90,23 @@ for (const w of [1, 2]) {
     `${w} worker(s), medians: before 1st task ${med((x) => x.beforeFirstTaskS)} s (CLI load ${med((x) => x.cliLoadS)}, pool→task ${med((x) => x.poolToFirstTaskS)}); task-s ${med((x) => x.taskS)}; idle worker-s at the tail ${med((x) => x.tailIdleWorkerS)}; CPU-s main ${med((x) => x.mainThreadCpuS)} (during tasks ${med((x) => x.mainCpuDuringTasksS)}), workers ${med((x) => x.threadCpuS.workers)}, other threads ${med((x) => x.threadCpuS.other)}; not parallel work ${med((x) => x.serialS)} s`,
   );
 }
+if (accounts[1].length > 0 && accounts[2].length > 0) {
+  // From CPU seconds, which other processes on the machine disturb far less than wall time: with one
+  // worker, V8's helper threads (compilation) run on the idle second core; with two they take the
+  // workers' cores, as does any CPU the main thread spends while tasks run.
+  const m = (w, f) => median(accounts[w].map(f));
+  const cpu = (x) => x.threadCpuS.workers + x.threadCpuS.other;
+  const t1 = m(1, (x) => x.beforeFirstTaskS) + m(1, (x) => x.threadCpuS.workers) + m(1, (x) => x.afterLastTaskS);
+  const t2 =
+    m(2, (x) => x.beforeFirstTaskS) +
+    (m(2, cpu) + m(2, (x) => x.mainCpuDuringTasksS) + m(2, (x) => x.tailIdleWorkerS)) / 2 +
+    m(2, (x) => x.afterLastTaskS);
+  console.log(
+    `CPU-s two workers spend beyond one (each isolate loads and compiles the simulation itself): ${(m(2, cpu) - m(1, cpu)).toFixed(2)}; speed-up these CPU figures imply ×${(t1 / t2).toFixed(2)} (${t1.toFixed(2)} s / ${t2.toFixed(2)} s)`,
+  );
+}
+if (Number(loadBefore.split(" ")[0]) > 0.5) {
+  console.log(
+    "the load average before was above 0.5: other processes ran, so the wall times above are not a measurement of rxsim",
+  );
+}
