@@ -10,7 +10,7 @@
 // Run after a build: `pnpm bench:sweep [packets] [rounds]`.
 // RXSIM_CLI=path/to/cli.js measures another build (e.g. the previous commit's).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { accountLine, accountSweep } from "./sweep-accounting.mjs";
@@ -38,6 +38,15 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(" ");
 const loadBefore = load();
+// Linux's CPU pressure: the share of time some runnable thread waited for a core (0 % on an idle machine).
+const pressure = () => {
+  try {
+    return `${/avg10=([\d.]+)/.exec(readFileSync("/proc/pressure/cpu", "utf8"))?.[1]} %`;
+  } catch {
+    return "n/a";
+  }
+};
+const pressureBefore = pressure();
 const times = { 1: [], 2: [] };
 const accounts = { 1: [], 2: [] };
 for (let round = 0; round < rounds; round++) {
@@ -71,7 +80,7 @@ const median = (a) => sorted(a)[Math.floor(a.length / 2)];
 const spread = (a) =>
   `min ${sorted(a)[0].toFixed(2)} / median ${median(a).toFixed(2)} / max ${sorted(a).at(-1).toFixed(2)} s`;
 console.log(
-  `\nsweep of 9 points × 2 strategies, ${packets} packets each — ${cpus()[0]?.model.trim()}, ${availableParallelism()} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z; load average ${loadBefore} before, ${load()} after`,
+  `\nsweep of 9 points × 2 strategies, ${packets} packets each — ${cpus()[0]?.model.trim()}, ${availableParallelism()} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z; load average ${loadBefore} before, ${load()} after; CPU pressure (avg10) ${pressureBefore} before, ${pressure()} after`,
 );
 console.log(`1 worker:  ${spread(times[1])}`);
 console.log(`2 workers: ${spread(times[2])}`);
@@ -91,9 +100,10 @@ for (const w of [1, 2]) {
   );
 }
 if (accounts[1].length > 0 && accounts[2].length > 0) {
-  // From CPU seconds, which other processes on the machine disturb far less than wall time: with one
-  // worker, V8's helper threads (compilation) run on the idle second core; with two they take the
-  // workers' cores, as does any CPU the main thread spends while tasks run.
+  // From CPU seconds: with one worker, V8's helper threads (compilation) run on the idle second core;
+  // with two they take the workers' cores, as does any CPU the main thread spends while tasks run. On a
+  // quiet machine this cross-checks the wall-clock ratio and says where it went; on a busy one the CPU
+  // seconds swell too (two workers' more than one's: caches shared with the other processes).
   const m = (w, f) => median(accounts[w].map(f));
   const cpu = (x) => x.threadCpuS.workers + x.threadCpuS.other;
   const t1 = m(1, (x) => x.beforeFirstTaskS) + m(1, (x) => x.threadCpuS.workers) + m(1, (x) => x.afterLastTaskS);
