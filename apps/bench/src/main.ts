@@ -1,17 +1,13 @@
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
+import { bundledUrl } from "./bundled.js";
 import { CliError, ExitCode, oneLine } from "./errors.js";
 import { DEFAULT_TIMEOUT_S } from "./watchdog.js";
 
-/**
- * The one-file bundle `build` writes beside a module (scripts/build-bundles.mjs:
- * it loads in about half the time), or the module itself in a tree without it
- * (tests run from source).
- */
-function importBundled<T>(bundle: string, module: () => Promise<T>): Promise<T> {
-  const url = new URL(bundle, import.meta.url);
-  return existsSync(url) ? (import(url.href) as Promise<T>) : module();
+/** Import the bundle beside a module when it is fresh (see {@link bundledUrl}), else the module. */
+function importBundled<T>(bundle: string, module: string, load: () => Promise<T>): Promise<T> {
+  const url = bundledUrl(new URL(bundle, import.meta.url), new URL(module, import.meta.url));
+  return url ? (import(url.href) as Promise<T>) : load();
 }
 
 /**
@@ -27,7 +23,7 @@ const commands = {
   replay: () => import("./commands/replay.js"),
   report: () => import("./commands/report.js"),
   results: () => import("./commands/results.js"),
-  sweep: () => importBundled("./commands/sweep.bundle.js", () => import("./commands/sweep.js")),
+  sweep: () => importBundled("./commands/sweep.bundle.js", "./commands/sweep.js", () => import("./commands/sweep.js")),
   sweepMerge: () => import("./commands/sweep-merge.js"),
   sweepStatus: () => import("./commands/sweep-status.js"),
   view: () => import("./commands/view.js"),

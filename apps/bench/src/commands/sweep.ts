@@ -3,6 +3,7 @@ import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { applySetOverrides, type ScenarioConfig } from "@rxsim/harness";
 import { Piscina } from "piscina";
+import { bundledUrl } from "../bundled.js";
 import { CliError, ExitCode, oneLine } from "../errors.js";
 import { createLineAppender, dropTornTail, writeFileAtomic } from "../jsonl-store.js";
 import { loadStrategies } from "../load-strategies.js";
@@ -36,14 +37,10 @@ function parseWorkers(text: string | undefined): number {
   return n;
 }
 
-/**
- * The worker's module: the one-file bundle `build` writes beside it (each
- * worker starts in about half the time), or the module itself when running
- * from a tree without it.
- */
+/** The worker's module: its one-file bundle when fresh (each worker starts in about half the time). */
 function workerFile(): string {
-  const bundle = new URL("../sweep-worker.bundle.js", import.meta.url);
-  return (existsSync(bundle) ? bundle : new URL("../sweep-worker.js", import.meta.url)).href;
+  const module = new URL("../sweep-worker.js", import.meta.url);
+  return (bundledUrl(new URL("../sweep-worker.bundle.js", import.meta.url), module) ?? module).href;
 }
 
 /** Sum of checker violations and leaked pages over the records. */
