@@ -1,18 +1,33 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
-import { capacityCommand } from "./commands/capacity.js";
-import { scenariosCommand, showCommand, strategiesCommand } from "./commands/catalog.js";
-import { compareCommand } from "./commands/compare.js";
-import { perfCommand } from "./commands/perf.js";
-import { replayCommand } from "./commands/replay.js";
-import { reportCommand } from "./commands/report.js";
-import { resultsCommand } from "./commands/results.js";
-import { sweepCommand } from "./commands/sweep.js";
-import { sweepMergeCommand } from "./commands/sweep-merge.js";
-import { sweepStatusCommand } from "./commands/sweep-status.js";
-import { viewCommand } from "./commands/view.js";
+import { bundledUrl } from "./bundled.js";
 import { CliError, ExitCode, oneLine } from "./errors.js";
 import { DEFAULT_TIMEOUT_S } from "./watchdog.js";
+
+/** Import the bundle beside a module when it is fresh (see {@link bundledUrl}), else the module. */
+function importBundled<T>(bundle: string, module: string, load: () => Promise<T>): Promise<T> {
+  const url = bundledUrl(new URL(bundle, import.meta.url), new URL(module, import.meta.url));
+  return url ? (import(url.href) as Promise<T>) : load();
+}
+
+/**
+ * A command's module, loaded when that command runs: loading every command's
+ * dependencies (report's charts, view's page…) cost each run about 0.03 CPU-s
+ * of start-up before any work, the serial part of a sweep that workers cannot share.
+ */
+const commands = {
+  capacity: () => import("./commands/capacity.js"),
+  catalog: () => import("./commands/catalog.js"),
+  compare: () => import("./commands/compare.js"),
+  perf: () => import("./commands/perf.js"),
+  replay: () => import("./commands/replay.js"),
+  report: () => import("./commands/report.js"),
+  results: () => import("./commands/results.js"),
+  sweep: () => importBundled("./commands/sweep.bundle.js", "./commands/sweep.js", () => import("./commands/sweep.js")),
+  sweepMerge: () => import("./commands/sweep-merge.js"),
+  sweepStatus: () => import("./commands/sweep-status.js"),
+  view: () => import("./commands/view.js"),
+};
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
@@ -65,20 +80,20 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
         "stop a run that takes longer (a strategy that never returns)",
         String(DEFAULT_TIMEOUT_S),
       ),
-  ).action((scenario, flags) => run(compareCommand(scenario, flags)));
+  ).action((scenario, flags) => run(commands.compare().then((m) => m.compareCommand(scenario, flags))));
 
   program
     .command("scenarios")
     .description("list the scenario catalog")
-    .action(() => run(scenariosCommand()));
+    .action(() => run(commands.catalog().then((m) => m.scenariosCommand())));
   program
     .command("show <scenario>")
     .description("print a scenario's full config as JSON (edit it and pass it back with --config)")
-    .action((name) => run(showCommand(name)));
+    .action((name) => run(commands.catalog().then((m) => m.showCommand(name))));
   program
     .command("strategies")
     .description("list the built-in strategies")
-    .action(() => run(strategiesCommand()));
+    .action(() => run(commands.catalog().then((m) => m.strategiesCommand())));
 
   const sweep = scenarioOptions(
     program
@@ -96,29 +111,29 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
         "stop a point that takes longer (a strategy that never returns)",
         String(DEFAULT_TIMEOUT_S),
       ),
-  ).action((scenario, flags) => run(sweepCommand(scenario, flags)));
+  ).action((scenario, flags) => run(commands.sweep().then((m) => m.sweepCommand(scenario, flags))));
   sweep
     .command("merge <shard.jsonl...>")
     .description("join shard files into the whole sweep, byte-identical to a one-machine run")
     .requiredOption("--out <file.jsonl>", "the merged sweep")
-    .action((files, flags) => run(sweepMergeCommand(files, flags)));
+    .action((files, flags) => run(commands.sweepMerge().then((m) => m.sweepMergeCommand(files, flags))));
   sweep
     .command("status <file.jsonl...>")
     .description("points done and missing per shard file and per sweep")
-    .action((files) => run(sweepStatusCommand(files)));
+    .action((files) => run(commands.sweepStatus().then((m) => m.sweepStatusCommand(files))));
 
   program
     .command("report <file>")
     .description("write a self-contained HTML report of a compare --json file or a sweep .jsonl file")
     .option("--out <file.html>", "the report", "report.html")
-    .action((file, flags) => run(reportCommand(file, flags)));
+    .action((file, flags) => run(commands.report().then((m) => m.reportCommand(file, flags))));
 
   program
     .command("view <file>")
     .description("write a self-contained HTML page stepping through a decision log (or a trace run through --strategy)")
     .option("--out <file.html>", "the page", "view.html")
     .option("--strategy <name>", "for a trace: the built-in strategy to run it through")
-    .action((file, flags) => run(viewCommand(file, flags)));
+    .action((file, flags) => run(commands.view().then((m) => m.viewCommand(file, flags))));
 
   program
     .command("results")
@@ -132,7 +147,7 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
       "stop when one scenario's comparison (or one capacity search) takes longer (a strategy that never returns)",
       String(DEFAULT_TIMEOUT_S),
     )
-    .action((flags) => run(resultsCommand(flags)));
+    .action((flags) => run(commands.results().then((m) => m.resultsCommand(flags))));
 
   scenarioOptions(
     program
@@ -141,7 +156,7 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
       .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
       .option("--max-drop <fraction>", "drops allowed, as a fraction of arriving packets", "0.001")
       .option("--json <file>", "write results[{strategy, capacityPps, capacityGbps}]"),
-  ).action((scenario, flags) => run(capacityCommand(scenario, flags)));
+  ).action((scenario, flags) => run(commands.capacity().then((m) => m.capacityCommand(scenario, flags))));
 
   program
     .command("perf")
@@ -159,7 +174,7 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
       COST_PROFILE_FLAG,
       "price the simulation with this profile (docs/cost-model.md); each run is then paired with the same run unpriced and the table shows the ratio of their speeds",
     )
-    .action((flags) => run(perfCommand(flags)));
+    .action((flags) => run(commands.perf().then((m) => m.perfCommand(flags))));
 
   scenarioOptions(
     program
@@ -175,7 +190,7 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
         "stop a run that takes longer (a strategy that never returns)",
         String(DEFAULT_TIMEOUT_S),
       ),
-  ).action((file, flags) => run(replayCommand(file, flags)));
+  ).action((file, flags) => run(commands.replay().then((m) => m.replayCommand(file, flags))));
 
   return program;
 }

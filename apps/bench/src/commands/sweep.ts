@@ -3,6 +3,7 @@ import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { applySetOverrides, type ScenarioConfig } from "@rxsim/harness";
 import { Piscina } from "piscina";
+import { bundledUrl } from "../bundled.js";
 import { CliError, ExitCode, oneLine } from "../errors.js";
 import { createLineAppender, dropTornTail, writeFileAtomic } from "../jsonl-store.js";
 import { loadStrategies } from "../load-strategies.js";
@@ -12,14 +13,9 @@ import { resolveScenario, type ScenarioFlags, warnKeysWithoutEffect } from "../s
 import { readSweepFile } from "../sweep-file.js";
 import { lockOutput } from "../sweep-lock.js";
 import { parseShard, parseVary, planSweep, shardPoints } from "../sweep-plan.js";
-import {
-  SWEEP_RECORD_KIND,
-  SWEEP_RECORD_VERSION,
-  type SweepRecord,
-  type SweepStrategyResult,
-  sweepRecordLine,
-} from "../sweep-record.js";
-import type { SweepTask } from "../sweep-worker.js";
+import { createSweepProfile, epochMs } from "../sweep-profile.js";
+import { SWEEP_RECORD_KIND, SWEEP_RECORD_VERSION, type SweepRecord, sweepRecordLine } from "../sweep-record.js";
+import type { SweepTask, SweepTaskOutcome } from "../sweep-worker.js";
 import { parseTimeout } from "../watchdog.js";
 
 /** Flags of `rxsim sweep`. */
@@ -41,6 +37,12 @@ function parseWorkers(text: string | undefined): number {
   return n;
 }
 
+/** The worker's module: its one-file bundle when fresh (each worker starts in about half the time). */
+function workerFile(): string {
+  const module = new URL("../sweep-worker.js", import.meta.url);
+  return (bundledUrl(new URL("../sweep-worker.bundle.js", import.meta.url), module) ?? module).href;
+}
+
 /** Sum of checker violations and leaked pages over the records. */
 export function countViolations(records: readonly SweepRecord[]): number {
   let n = 0;
@@ -58,6 +60,8 @@ export function countViolations(records: readonly SweepRecord[]): number {
  * and holds one shard of one sweep.
  */
 export async function sweepCommand(scenario: string | undefined, flags: SweepFlags): Promise<number> {
+  const profile = createSweepProfile();
+  profile.mark("command");
   if (!flags.vary || flags.vary.length === 0) throw new CliError("sweep needs at least one --vary key=v1,v2,…");
   if (!flags.out) throw new CliError("required option '--out <file.jsonl>' not specified");
   const out = flags.out;
@@ -68,7 +72,12 @@ export async function sweepCommand(scenario: string | undefined, flags: SweepFla
   const all = planSweep(axes);
   const base = resolveScenario(scenario, flags);
   assertWritable("--out", out);
-  return runSweep({ scenario: base, flags, out, axes, all, shard, workers, timeoutS });
+  try {
+    return await runSweep({ scenario: base, flags, out, axes, all, shard, workers, timeoutS, profile });
+  } finally {
+    profile.mark("done");
+    profile.write();
+  }
 }
 
 interface SweepPlan {
@@ -81,11 +90,13 @@ interface SweepPlan {
   workers: number;
   /** `--timeout`: seconds a point may take in its worker. */
   timeoutS: number;
+  profile: ReturnType<typeof createSweepProfile>;
 }
 
 async function runSweep(plan: SweepPlan): Promise<number> {
-  const { scenario: base, flags, out, axes, all, shard, workers, timeoutS } = plan;
+  const { scenario: base, flags, out, axes, all, shard, workers, timeoutS, profile } = plan;
   const factories = await loadStrategies(flags.strategies); // a bad strategy fails before any point runs
+  profile.mark("strategiesLoaded");
   const mine = shardPoints(all, shard);
   // Every point's config is built and validated up front: a bad value fails now, naming the key.
   const configs = new Map<number, ScenarioConfig>();
@@ -137,8 +148,9 @@ async function runSweep(plan: SweepPlan): Promise<number> {
     );
 
     if (todo.length > 0) {
-      const pool = new Piscina<SweepTask, SweepStrategyResult>({
-        filename: new URL("../sweep-worker.js", import.meta.url).href,
+      profile.mark("poolCreate");
+      const pool = new Piscina<SweepTask, SweepTaskOutcome>({
+        filename: workerFile(),
         minThreads: workers,
         maxThreads: workers,
         idleTimeout: Number.POSITIVE_INFINITY,
@@ -156,13 +168,17 @@ async function runSweep(plan: SweepPlan): Promise<number> {
             const results = await Promise.all(
               factories.map(async (f, strategy) => {
                 try {
-                  return await pool.run({
+                  const submitted = epochMs();
+                  const { result, timing } = await pool.run({
                     config,
                     strategies: flags.strategies,
                     strategy,
                     cwd: process.cwd(),
                     timeoutS,
+                    profile: profile.enabled,
                   });
+                  if (timing) profile.task(p.index, strategy, submitted, timing);
+                  return result;
                 } catch (error) {
                   // A fault or a timeout already names the strategy; anything else gets its name.
                   const why = oneLine(error);
@@ -186,7 +202,9 @@ async function runSweep(plan: SweepPlan): Promise<number> {
               results,
             };
             if (stopped) return; // another point failed: the lock is about to go
-            await appender.append(sweepRecordLine(record));
+            const line = sweepRecordLine(record);
+            await appender.append(line);
+            profile.count("lineBytes", Buffer.byteLength(line));
             finished++;
             progress.onProgress(finished, todo.length);
           }),
@@ -198,11 +216,14 @@ async function runSweep(plan: SweepPlan): Promise<number> {
         try {
           await appender.drain();
         } finally {
+          profile.mark("allWritten");
+          profile.threads();
           await pool.destroy();
         }
       }
     }
 
+    profile.mark("poolDestroyed");
     // Every point of this shard is in the file: put the lines in point order.
     const final = readSweepFile(out);
     const byIndex = new Map(final.records.map((r) => [r.index, r]));
@@ -218,6 +239,7 @@ async function runSweep(plan: SweepPlan): Promise<number> {
       }
       violations = countViolations(ordered);
     }
+    profile.mark("rewritten");
     process.stderr.write(`sweep: ${mine.length} points in ${out}\n`);
     if (violations > 0) {
       process.stderr.write(`rxsim: the checker reported ${violations} violation(s) in this sweep\n`);
