@@ -1,4 +1,4 @@
-import type { ManualClock } from "./clock.js";
+import { createManualClock, type ManualClock } from "./clock.js";
 import { resolveRxQueueConfig } from "./config.js";
 import { createPoolWork } from "./cost-meter.js";
 import type { DecisionLogHeader } from "./decision-log.js";
@@ -66,28 +66,12 @@ export function allocFailAttempts(lines: Iterable<string>): number[] {
   return out;
 }
 
-/** A manual clock holding its time in a field (checkpointable, unlike a closure). */
-class FieldClock implements ManualClock {
-  t = 0;
-  now(): number {
-    return this.t;
-  }
-  set(timeNs: number): void {
-    if (timeNs < this.t) throw new RangeError(`clock cannot go back from ${this.t} ns to ${timeNs} ns`);
-    this.t = timeNs;
-  }
-  advance(deltaNs: number): void {
-    if (deltaNs < 0) throw new RangeError(`clock cannot advance by a negative ${deltaNs} ns`);
-    this.t += deltaNs;
-  }
-}
-
 class Replayer implements DecisionLogReplayer {
   readonly config: RxQueueConfig;
   readonly pages: PageTable;
   readonly strategy: RxStrategy;
   readonly redirect: FragmentRedirect = { page: -1, offset: 0 };
-  readonly clock = new FieldClock();
+  readonly clock: ManualClock = createManualClock();
   /** DMA mappings the strategy makes (counted, not checked: the log replays decisions). */
   readonly dma = new DmaTable();
   /** Posts the current refill may still make. */
@@ -125,7 +109,7 @@ class Replayer implements DecisionLogReplayer {
     const at = l.lastIndexOf("@");
     if (at > 0) {
       const t = Number(l.slice(at + 1));
-      if (t > this.clock.t) this.clock.set(t);
+      if (t > this.clock.now()) this.clock.set(t);
     }
     const f = l.split(" ");
     const pages = this.pages;
