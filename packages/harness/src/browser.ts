@@ -18,6 +18,7 @@ export {
   type StrategyResult,
 } from "./result.js";
 export { type ComparisonOptions, runComparison, runStrategy } from "./run-comparison.js";
+export type { RunOptions } from "./run-options.js";
 export type {
   ArrivalProcess,
   HoldModel,
@@ -29,7 +30,6 @@ export type {
 } from "./scenario-config.js";
 export { getScenario, listScenarios, scenarios } from "./scenarios.js";
 export { applySetOverrides } from "./set-overrides.js";
-export type { RunOptions } from "./simulation.js";
 export type { TimeSeries } from "./time-series.js";
 export { TRACE_FORMAT_VERSION, TraceError, type TraceHeader, type TraceSink } from "./trace.js";
 export { inMemoryTrafficFiles, NO_TRAFFIC_FILES, type TrafficFiles } from "./traffic-files.js";

@@ -3,8 +3,8 @@ import type { RxStrategyFactory } from "@rxsim/core";
 import { DISK_TRAFFIC_FILES } from "./disk-traffic-files.js";
 import type { ComparisonResult, StrategyResult } from "./result.js";
 import * as portable from "./run-comparison.js";
+import type { RunOptions } from "./run-options.js";
 import type { ScenarioConfig } from "./scenario-config.js";
-import type { RunOptions } from "./simulation.js";
 import { readTraceHeader } from "./trace-file.js";
 
 /**

@@ -14,8 +14,8 @@ import { type CounterSnapshot, takeSnapshot } from "./metrics.js";
 import { notStartedOutcome } from "./not-started.js";
 import type { PacketSource } from "./packet-source.js";
 import { openSource, type PreparedInputs } from "./run-inputs.js";
+import type { ProgressSpan, RunOptions, SimulationOutcome } from "./run-options.js";
 import type { ScenarioConfig } from "./scenario-config.js";
-import type { ProgressSpan, RunOptions, SimulationOutcome } from "./simulation.js";
 import { createWorld, type SimulationWorld } from "./simulation-world.js";
 import { formatTraceArrival, type TraceSink } from "./trace.js";
 

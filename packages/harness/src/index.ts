@@ -35,6 +35,7 @@ export {
 export { RNG_STREAMS } from "./rng-streams.js";
 export { type FlowSteering, indirectionTable, steerFlows } from "./rss.js";
 export type { ComparisonOptions } from "./run-comparison.js";
+export type { RunInternals, RunOptions } from "./run-options.js";
 export {
   type AllocFailureConfig,
   type ArrivalProcess,
@@ -61,7 +62,6 @@ export {
 } from "./scenario-config.js";
 export { getScenario, listScenarios, scenarios } from "./scenarios.js";
 export { applySetOverrides } from "./set-overrides.js";
-export type { RunInternals, RunOptions } from "./simulation.js";
 export type { TimeSeries } from "./time-series.js";
 export { DEFAULT_RSS_KEY, RSS_KEY_BYTES, toeplitzHash } from "./toeplitz.js";
 export {

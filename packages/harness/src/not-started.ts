@@ -1,8 +1,8 @@
 import { resolveRxQueueConfig } from "@rxsim/core";
 import { type CounterSnapshot, computeMetrics } from "./metrics.js";
 import type { PacketSource } from "./packet-source.js";
+import type { ProgressSpan, RunOptions, SimulationOutcome } from "./run-options.js";
 import type { ScenarioConfig } from "./scenario-config.js";
-import type { ProgressSpan, RunOptions, SimulationOutcome } from "./simulation.js";
 import { TimeSeriesRecorder } from "./time-series.js";
 import { formatTraceArrival } from "./trace.js";
 

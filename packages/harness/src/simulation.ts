@@ -1,7 +1,5 @@
 import {
   COMPL_RX_ERROR,
-  type DecisionLogSink,
-  isQueueCannotStart,
   type ManualClock,
   type PageTable,
   type RxQueue,
@@ -10,20 +8,16 @@ import {
 } from "@rxsim/core";
 import { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
 import type { HoldTable } from "./hold-table.js";
-import { simulateHost } from "./host-simulation.js";
 import { type CounterSnapshot, takeSnapshot } from "./metrics.js";
 import type { MisbehavingDevice } from "./misbehaving-device.js";
-import { notStartedOutcome } from "./not-started.js";
 import type { PacketSource } from "./packet-source.js";
 import type { ReleaseHeap } from "./release-heap.js";
-import type { StrategyResult } from "./result.js";
-import { openSource, type PreparedInputs } from "./run-inputs.js";
+import type { ProgressSpan, RunOptions, SimulationOutcome } from "./run-options.js";
 import type { ScenarioConfig } from "./scenario-config.js";
 import { closeSeries, finishRun } from "./simulation-finish.js";
 import { createWorld } from "./simulation-world.js";
 import type { TimeSeriesRecorder } from "./time-series.js";
 import { formatTraceArrival, type TraceSink } from "./trace.js";
-import type { TrafficFiles } from "./traffic-files.js";
 
 // Imported bindings copied to module constants for the hot loop: under a module
 // runner such as vitest's, every read of an imported binding is a getter call.
@@ -31,85 +25,11 @@ const RX_ERROR = COMPL_RX_ERROR;
 const IMMEDIATE = HOLD_IMMEDIATE;
 const BATCHED = HOLD_BATCHED;
 
-/** Options of {@link runStrategy} (and, per run, of `runComparison`). */
-export interface RunOptions {
-  /** Told how many arrivals were simulated so far, of how many (every 65,536 arrivals and at the end). */
-  onProgress?(done: number, total: number): void;
-  /** Record the run's inputs to this trace sink (see `createTraceWriter`). */
-  recordTrace?: TraceSink;
-  /** Write the strategy's decision log here: a header line, then the queue's log lines. */
-  decisionLog?: DecisionLogSink;
-  /** How capture and trace traffic files are read (default: from disk; none in the browser entry). */
-  files?: TrafficFiles;
-  /** Diagnostics: called after the run with the sizes of the harness's internal arrays. */
-  inspect?(internals: RunInternals): void;
-}
-
-/** Internal array sizes after a run: they must depend on the scenario, never on the number of packets. */
-export interface RunInternals {
-  /** Slots of the pending-release heap. */
-  readonly releaseHeapCapacity: number;
-  /** Slots of the in-flight hold table. */
-  readonly holdTableCapacity: number;
-  /** Slots of the time-series arrays. */
-  readonly timeSeriesCapacity: number;
-  /** Records of core's skb table (grows with skbs held at once). */
-  readonly skbTableCapacity: number;
-  /** The queue after teardown (for deeper inspection in tests). */
-  readonly queue: RxQueue;
-  /** The page table. */
-  readonly pages: PageTable;
-}
-
 const INF = Number.POSITIVE_INFINITY;
 const NAPI_IDLE = 0;
 const NAPI_SCHEDULED = 1;
 const NAPI_BUSY = 2;
 const PROGRESS_EVERY = 65536;
-
-/** Progress reporting across the strategies of one comparison. */
-export interface ProgressSpan {
-  /** Arrivals simulated by earlier strategies. */
-  readonly base: number;
-  /** Arrivals in the whole comparison (0: use this run's own total). */
-  readonly total: number;
-}
-
-/** One strategy's run and the warm-up boundary it saw. */
-export interface SimulationOutcome {
-  readonly result: StrategyResult;
-  readonly warmupEndNs: number;
-  /** Arrivals simulated, warm-up included. */
-  readonly arrivals: number;
-}
-
-/**
- * One strategy in its own fresh world: its own clock, page table, queue and
- * packet source, all seeded from `config.seed`. `config` must be validated.
- */
-export function simulate(
-  config: ScenarioConfig,
-  factory: RxStrategyFactory,
-  inputs: PreparedInputs,
-  options: RunOptions = {},
-  progress: ProgressSpan = { base: 0, total: 0 },
-): SimulationOutcome {
-  // Several queues share one host (host-simulation.ts); one queue is this file's loop, as before.
-  if (config.host.queues > 1) return simulateHost(config, factory, inputs, options, progress);
-  const source = openSource(config, inputs);
-  try {
-    let simulation: Simulation;
-    try {
-      simulation = new Simulation(config, factory, source, options, progress);
-    } catch (e) {
-      if (!isQueueCannotStart(e)) throw e;
-      return notStartedOutcome(config, factory.name, factory.options, source, options, progress, e.message);
-    }
-    return simulation.run();
-  } finally {
-    source.close();
-  }
-}
 
 /**
  * The discrete-event loop. Events are kept as a handful of "next time"
@@ -123,7 +43,7 @@ export function simulate(
  * whereas one long-running loop waits for on-stack replacement, which on
  * Node 20 can leave a whole run in unoptimized code.
  */
-class Simulation implements StackSink {
+export class Simulation implements StackSink {
   private readonly config: ScenarioConfig;
   private readonly factory: RxStrategyFactory;
   private readonly source: PacketSource;
