@@ -11,6 +11,7 @@ import { LaneStack, LaneState } from "./host-lanes.js";
 import { combineQueues, finishQueues } from "./host-metrics.js";
 import { HostTraffic } from "./host-traffic.js";
 import { type CounterSnapshot, takeSnapshot } from "./metrics.js";
+import { type NapiSettings, napiSettings } from "./napi-settings.js";
 import { notStartedOutcome } from "./not-started.js";
 import type { PacketSource } from "./packet-source.js";
 import { openSource, type PreparedInputs } from "./run-inputs.js";
@@ -88,14 +89,8 @@ class HostSimulation {
   private readonly onProgress: ((done: number, total: number) => void) | undefined;
   private readonly progressTotal: number;
   private readonly budgetPerPoll: number;
-  private readonly coalesceNs: number;
-  private readonly pollCostNs: number;
-  private readonly packetCostNs: number;
-  private readonly timerOn: boolean;
-  private readonly timerPeriodNs: number;
-  private readonly timerThreshold: number;
-  private readonly ooo: boolean;
-  private readonly warmup: number;
+  /** NAPI timing and warm-up, from the config. */
+  private readonly napi: NapiSettings;
 
   // ---- the loop's state ----
   private now = 0;
@@ -137,23 +132,17 @@ class HostSimulation {
     this.onProgress = options.onProgress;
     this.progressTotal = progress.total > 0 ? progress.total : source.total;
     this.budgetPerPoll = this.queues[0].config.budget;
-    this.coalesceNs = config.driver.coalesceNs;
-    this.pollCostNs = config.driver.pollCostNs;
-    this.packetCostNs = config.driver.packetCostNs;
-    this.timerOn = config.driver.starvationTimer;
-    this.timerPeriodNs = config.driver.starvationTimerMs * 1e6;
-    this.timerThreshold = config.driver.starvationThreshold;
-    this.ooo = config.device.oooWindow > 1;
-    this.warmup = config.warmupPackets;
+    this.napi = napiSettings(config);
   }
 
   run(): SimulationOutcome {
     const { worlds, L, n, budget } = this;
-    if (this.warmup === 0) this.start = this.snapshots(0);
+    if (this.napi.warmup === 0) this.start = this.snapshots(0);
     for (let q = 0; q < n; q++) {
       const w = worlds[q];
       w.queue.refill();
-      if (this.timerOn && w.queue.bufq.availableToHardware() < this.timerThreshold) L.timerAt[q] = this.timerPeriodNs;
+      if (this.napi.timerOn && w.queue.bufq.availableToHardware() < this.napi.timerThreshold)
+        L.timerAt[q] = this.napi.timerPeriodNs;
       L.peak[q] = w.pages.resident;
       this.updateStall(q, 0);
       this.recompute(q);
@@ -255,7 +244,8 @@ class HostSimulation {
    * receives, so clocks are set by events only.
    */
   private arrivals(t: number): void {
-    const { L, queues, worlds, source, traffic, record, warmup, trackHolds, onProgress } = this;
+    const { L, queues, worlds, source, traffic, record, trackHolds, onProgress } = this;
+    const warmup = this.napi.warmup;
     const { flowQueue, flowRemote, flowStuck, stuckHoldNs } = traffic;
     const laneSeq = this.laneSeq;
     let arrivalAt = this.arrivalAt;
@@ -288,7 +278,7 @@ class HostSimulation {
           // Only this ends a stall (an arrival never changes resident pages): account the time before it.
           this.flush(q, now);
           L.napiState[q] = NAPI_SCHEDULED;
-          L.napiAt[q] = now + this.coalesceNs;
+          L.napiAt[q] = now + this.napi.coalesceNs;
           this.active++;
           L.stalled[q] = 0;
           this.recompute(q);
@@ -341,7 +331,7 @@ class HostSimulation {
     } else if (ev === 1) {
       // The starvation timer: re-schedule NAPI so a failed refill is retried.
       L.timerAt[q] = INF;
-      if (L.napiState[q] === NAPI_IDLE && bufq.availableToHardware() < this.timerThreshold) {
+      if (L.napiState[q] === NAPI_IDLE && bufq.availableToHardware() < this.napi.timerThreshold) {
         L.napiState[q] = NAPI_SCHEDULED;
         L.napiAt[q] = now;
         this.active++;
@@ -371,15 +361,15 @@ class HostSimulation {
       }
       // gve_rx_poll_dqo: up to budget packets, then one refill.
       this.stacks[q].now = now;
-      if (this.ooo) queue.deviceFlush();
+      if (this.napi.ooo) queue.deviceFlush();
       const budget = this.budgetPerPoll;
       const work = queue.poll(budget);
       if (!queue.hasCompletions()) this.worlds[q].holds.epoch++;
-      if (this.timerOn && L.timerAt[q] === INF && queue.bufq.availableToHardware() < this.timerThreshold) {
-        L.timerAt[q] = now + this.timerPeriodNs;
+      if (this.napi.timerOn && L.timerAt[q] === INF && queue.bufq.availableToHardware() < this.napi.timerThreshold) {
+        L.timerAt[q] = now + this.napi.timerPeriodNs;
       }
       // With a cost profile the poll takes the priced time of its work, refill included.
-      const cost = this.pollCostNs + work * this.packetCostNs + queue.lastPollNs;
+      const cost = this.napi.pollCostNs + work * this.napi.packetCostNs + queue.lastPollNs;
       L.napiBusyNs[q] += cost;
       if (cost > 0) this.cpuFreeAt[cpu] = now + cost;
       if (work >= budget) {
@@ -397,7 +387,7 @@ class HostSimulation {
     } else if (L.irqWhileBusy[q] === 1 || queue.hasCompletions()) {
       // The poll's CPU time is over: napi_complete_done re-arms the interrupt.
       L.napiState[q] = NAPI_SCHEDULED;
-      L.napiAt[q] = now + this.coalesceNs;
+      L.napiAt[q] = now + this.napi.coalesceNs;
     } else {
       L.napiState[q] = NAPI_IDLE;
       L.napiAt[q] = INF;

@@ -10,6 +10,7 @@ import { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
 import type { HoldTable } from "./hold-table.js";
 import { type CounterSnapshot, takeSnapshot } from "./metrics.js";
 import type { MisbehavingDevice } from "./misbehaving-device.js";
+import { type NapiSettings, napiSettings } from "./napi-settings.js";
 import type { PacketSource } from "./packet-source.js";
 import type { ReleaseHeap } from "./release-heap.js";
 import type { ProgressSpan, RunOptions, SimulationOutcome } from "./run-options.js";
@@ -66,14 +67,8 @@ export class Simulation implements StackSink {
   /** False when every hold is immediate: the stack then needs no per-packet lookup. */
   private readonly trackHolds: boolean;
   private readonly budget: number;
-  private readonly coalesceNs: number;
-  private readonly pollCostNs: number;
-  private readonly packetCostNs: number;
-  private readonly timerOn: boolean;
-  private readonly timerPeriodNs: number;
-  private readonly timerThreshold: number;
-  private readonly ooo: boolean;
-  private readonly warmup: number;
+  /** NAPI timing and warm-up, from the config. */
+  private readonly napi: NapiSettings;
 
   // ---- the loop's state ----
   private now = 0;
@@ -126,14 +121,7 @@ export class Simulation implements StackSink {
     this.onProgress = options.onProgress;
     this.progressTotal = progress.total > 0 ? progress.total : source.total;
     this.budget = world.queue.config.budget;
-    this.coalesceNs = config.driver.coalesceNs;
-    this.pollCostNs = config.driver.pollCostNs;
-    this.packetCostNs = config.driver.packetCostNs;
-    this.timerOn = config.driver.starvationTimer;
-    this.timerPeriodNs = config.driver.starvationTimerMs * 1e6;
-    this.timerThreshold = config.driver.starvationThreshold;
-    this.ooo = config.device.oooWindow > 1;
-    this.warmup = config.warmupPackets;
+    this.napi = napiSettings(config);
   }
 
   /** The stack receives an skb (called by `RxQueue.poll`): release it now or schedule its release. */
@@ -156,9 +144,10 @@ export class Simulation implements StackSink {
     const queue = this.queue;
     const pages = this.pages;
     const bufq = this.bufq;
-    if (this.warmup === 0) this.start = takeSnapshot(queue, pages, 0, 0, 0, 0, 0);
+    if (this.napi.warmup === 0) this.start = takeSnapshot(queue, pages, 0, 0, 0, 0, 0);
     queue.refill();
-    if (this.timerOn && bufq.availableToHardware() < this.timerThreshold) this.timerAt = this.timerPeriodNs;
+    if (this.napi.timerOn && bufq.availableToHardware() < this.napi.timerThreshold)
+      this.timerAt = this.napi.timerPeriodNs;
     this.peak = pages.resident;
     // A first refill that posted too little to ring the doorbell leaves the device with nothing from t = 0.
     this.stalled = ((bufq.doorbellTail - bufq.hwHead) & bufq.mask) === 0;
@@ -253,7 +242,7 @@ export class Simulation implements StackSink {
     } else if (ev === 1) {
       // The starvation timer: re-schedule NAPI so a failed refill is retried.
       this.timerAt = INF;
-      if (this.napiState === NAPI_IDLE && bufq.availableToHardware() < this.timerThreshold) {
+      if (this.napiState === NAPI_IDLE && bufq.availableToHardware() < this.napi.timerThreshold) {
         this.napiState = NAPI_SCHEDULED;
         this.napiAt = cur;
       }
@@ -280,15 +269,15 @@ export class Simulation implements StackSink {
     const queue = this.queue;
     if (this.napiState === NAPI_SCHEDULED) {
       // gve_rx_poll_dqo: up to budget packets, then one refill.
-      if (this.ooo) queue.deviceFlush();
+      if (this.napi.ooo) queue.deviceFlush();
       const budget = this.budget;
       const work = queue.poll(budget);
       if (!queue.hasCompletions()) this.holds.epoch++;
-      if (this.timerOn && this.timerAt === INF && this.bufq.availableToHardware() < this.timerThreshold) {
-        this.timerAt = now + this.timerPeriodNs;
+      if (this.napi.timerOn && this.timerAt === INF && this.bufq.availableToHardware() < this.napi.timerThreshold) {
+        this.timerAt = now + this.napi.timerPeriodNs;
       }
       // With a cost profile the poll takes the priced time of its work, refill included.
-      const cost = this.pollCostNs + work * this.packetCostNs + queue.lastPollNs;
+      const cost = this.napi.pollCostNs + work * this.napi.packetCostNs + queue.lastPollNs;
       this.napiBusyNs += cost;
       if (work >= budget) {
         // Budget exhausted: NAPI stays scheduled and polls again.
@@ -304,7 +293,7 @@ export class Simulation implements StackSink {
     } else if (this.irqWhileBusy || queue.hasCompletions()) {
       // The poll's CPU time is over: napi_complete_done re-arms the interrupt.
       this.napiState = NAPI_SCHEDULED;
-      this.napiAt = now + this.coalesceNs;
+      this.napiAt = now + this.napi.coalesceNs;
     } else {
       this.napiState = NAPI_IDLE;
       this.napiAt = INF;
@@ -325,7 +314,7 @@ export class Simulation implements StackSink {
     const record = this.record;
     const misbehave = this.misbehave;
     const trackHolds = this.trackHolds;
-    const warmup = this.warmup;
+    const warmup = this.napi.warmup;
     const onProgress = this.onProgress;
     const resident = this.pages.resident;
     const stalledNow = this.stalled;
@@ -360,7 +349,7 @@ export class Simulation implements StackSink {
         if (napiState === NAPI_IDLE) {
           // The first completion after idle raises the interrupt; the poll runs after coalescing.
           napiState = NAPI_SCHEDULED;
-          const at = now + this.coalesceNs;
+          const at = now + this.napi.coalesceNs;
           this.napiAt = at;
           if (at <= t) t = at;
         } else if (napiState === NAPI_BUSY) {
