@@ -51,6 +51,14 @@ function scenarioOptions(cmd: Command): Command {
     .option(COST_PROFILE_FLAG, COST_PROFILE_HELP);
 }
 
+/** `--threads` on the commands that run one simulation at a time (sweep spreads points over --workers instead). */
+function threadsOption(cmd: Command): Command {
+  return cmd.option(
+    "--threads <n>",
+    "threads a multi-queue run without a page cap spreads its queues over (default: every CPU; 1: one thread); results are identical",
+  );
+}
+
 const COST_PROFILE_FLAG = "--cost-profile <name|file.json>";
 const COST_PROFILE_HELP =
   "price each poll's work: none (default), bare-metal, iommu-lazy, iommu-strict, or a JSON profile (docs/cost-model.md)";
@@ -66,20 +74,22 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
     // Options after a subcommand belong to it: `sweep merge --out F` is merge's --out, not sweep's.
     .enablePositionalOptions();
 
-  scenarioOptions(
-    program
-      .command("compare [scenario]")
-      .description("run strategies side by side on a scenario (default: default) and print a table")
-      .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
-      .option("--json <file>", "write the results (schema: docs/results-schema.md)")
-      .option("--csv <file>", "write one row per strategy")
-      .option("--record <file>", "record the run's inputs as a trace (replay with `rxsim replay`)")
-      .option("--decision-log <file>", "write the decision log of a one-strategy run")
-      .option(
-        "--timeout <seconds>",
-        "stop a run that takes longer (a strategy that never returns)",
-        String(DEFAULT_TIMEOUT_S),
-      ),
+  threadsOption(
+    scenarioOptions(
+      program
+        .command("compare [scenario]")
+        .description("run strategies side by side on a scenario (default: default) and print a table")
+        .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
+        .option("--json <file>", "write the results (schema: docs/results-schema.md)")
+        .option("--csv <file>", "write one row per strategy")
+        .option("--record <file>", "record the run's inputs as a trace (replay with `rxsim replay`)")
+        .option("--decision-log <file>", "write the decision log of a one-strategy run")
+        .option(
+          "--timeout <seconds>",
+          "stop a run that takes longer (a strategy that never returns)",
+          String(DEFAULT_TIMEOUT_S),
+        ),
+    ),
   ).action((scenario, flags) => run(commands.compare().then((m) => m.compareCommand(scenario, flags))));
 
   program
@@ -149,13 +159,15 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
     )
     .action((flags) => run(commands.results().then((m) => m.resultsCommand(flags))));
 
-  scenarioOptions(
-    program
-      .command("capacity [scenario]")
-      .description("highest arrival rate each strategy sustains on one NAPI core with few drops (bisection)")
-      .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
-      .option("--max-drop <fraction>", "drops allowed, as a fraction of arriving packets", "0.001")
-      .option("--json <file>", "write results[{strategy, capacityPps, capacityGbps}]"),
+  threadsOption(
+    scenarioOptions(
+      program
+        .command("capacity [scenario]")
+        .description("highest arrival rate each strategy sustains on one NAPI core with few drops (bisection)")
+        .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
+        .option("--max-drop <fraction>", "drops allowed, as a fraction of arriving packets", "0.001")
+        .option("--json <file>", "write results[{strategy, capacityPps, capacityGbps}]"),
+    ),
   ).action((scenario, flags) => run(commands.capacity().then((m) => m.capacityCommand(scenario, flags))));
 
   program
@@ -176,20 +188,22 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
     )
     .action((flags) => run(commands.perf().then((m) => m.perfCommand(flags))));
 
-  scenarioOptions(
-    program
-      .command("replay <file>")
-      .description("run strategies on a recorded trace, or on a pcap/pcapng capture's sizes and timestamps")
-      .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
-      .option("--scenario <name>", "for captures: the scenario giving everything but the traffic (default: default)")
-      .option("--json <file>", "write the results")
-      .option("--csv <file>", "write one row per strategy")
-      .option("--max-gap <seconds>", "for captures: the longest pause between two packets taken as real (default 1)")
-      .option(
-        "--timeout <seconds>",
-        "stop a run that takes longer (a strategy that never returns)",
-        String(DEFAULT_TIMEOUT_S),
-      ),
+  threadsOption(
+    scenarioOptions(
+      program
+        .command("replay <file>")
+        .description("run strategies on a recorded trace, or on a pcap/pcapng capture's sizes and timestamps")
+        .option("--strategies <list>", "comma-separated names, files or packages", "naive,dqo")
+        .option("--scenario <name>", "for captures: the scenario giving everything but the traffic (default: default)")
+        .option("--json <file>", "write the results")
+        .option("--csv <file>", "write one row per strategy")
+        .option("--max-gap <seconds>", "for captures: the longest pause between two packets taken as real (default 1)")
+        .option(
+          "--timeout <seconds>",
+          "stop a run that takes longer (a strategy that never returns)",
+          String(DEFAULT_TIMEOUT_S),
+        ),
+    ),
   ).action((file, flags) => run(commands.replay().then((m) => m.replayCommand(file, flags))));
 
   return program;

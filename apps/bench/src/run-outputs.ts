@@ -53,6 +53,7 @@ export function runWithOutputs(
   timeoutS: number,
   outputs: RunOutputs,
   run: (options: ComparisonOptions) => ComparisonResult,
+  extra: Pick<ComparisonOptions, "queueThreads"> = {},
 ): ComparisonResult {
   const progress = createProgress(label);
   const sinks = new Map<string, FileLineSink>();
@@ -71,6 +72,7 @@ export function runWithOutputs(
           },
           recordTrace: sinks.get("--record"),
           decisionLog: sinks.get("--decision-log"),
+          ...extra,
         }),
     );
     progress.stop();

@@ -14,6 +14,8 @@ import { CliError } from "./errors.js";
 /** Flags that shape a run's configuration, shared by compare, sweep, perf and replay. */
 export interface ScenarioFlags {
   config?: string;
+  /** `--threads`: threads a multi-queue run may spread over (compare, replay, capacity). */
+  threads?: string;
   packets?: string;
   seed?: string;
   set?: string[];

@@ -124,16 +124,22 @@ function totalSeries(series: readonly TimeSeries[]): TimeSeries {
   };
 }
 
+/** What a run's queues leave when it is over: each queue's metrics and time series, in queue order. */
+export interface GroupEnd {
+  readonly finished: FinishedRun[];
+  readonly series: TimeSeries[];
+}
+
 /** One strategy's result on a multi-queue host: the totals, each queue, and the imbalance. */
 export function combineQueues(
   factory: RxStrategyFactory,
   finished: readonly FinishedRun[],
-  worlds: readonly SimulationWorld[],
+  series: readonly TimeSeries[],
+  pageSize: number,
   t: HostTotals,
 ): StrategyResult {
   const metrics = finished.map((f) => f.metrics);
-  const series = worlds.map((w) => w.series.toJSON());
-  const flowsPerQueue = new Array<number>(worlds.length).fill(0);
+  const flowsPerQueue = new Array<number>(finished.length).fill(0);
   for (let f = 0; f < t.flowQueue.length; f++) if (t.flowArrivals[f] > 0) flowsPerQueue[t.flowQueue[f]]++;
   const queues: QueueResult[] = finished.map((f, q) => ({
     queue: q,
@@ -152,7 +158,7 @@ export function combineQueues(
   return {
     strategy: factory.name,
     options: factory.options,
-    metrics: totalMetrics(metrics, t, worlds[0].pages.pageSize),
+    metrics: totalMetrics(metrics, t, pageSize),
     strategyStats: stats,
     timeSeries: totalSeries(series),
     queues,

@@ -8,12 +8,13 @@ import {
 } from "@rxsim/core";
 import { HOLD_IMMEDIATE } from "./hold-sampler.js";
 import { LaneStack, LaneState } from "./host-lanes.js";
-import { combineQueues, finishQueues } from "./host-metrics.js";
+import { combineQueues, finishQueues, type GroupEnd } from "./host-metrics.js";
 import { HostTraffic } from "./host-traffic.js";
 import { type CounterSnapshot, takeSnapshot } from "./metrics.js";
 import { type NapiSettings, napiSettings } from "./napi-settings.js";
 import { notStartedOutcome } from "./not-started.js";
 import type { PacketSource } from "./packet-source.js";
+import type { QueueGroup, ResidentRecorder } from "./resident-records.js";
 import { openSource, type PreparedInputs } from "./run-inputs.js";
 import type { ProgressSpan, RunOptions, SimulationOutcome } from "./run-options.js";
 import type { ScenarioConfig } from "./scenario-config.js";
@@ -58,6 +59,22 @@ export function simulateHost(
   }
 }
 
+/** A point in the host's event order after the last arrival: a time, then a queue (-1: the arrival itself). */
+export interface StopKey {
+  readonly t: number;
+  readonly queue: number;
+}
+
+/** `a` comes after `b` in event order. */
+export function stopsLater(a: StopKey, b: StopKey): boolean {
+  return a.t > b.t || (a.t === b.t && a.queue > b.queue);
+}
+
+/** Queues 0 … n-1. */
+function allQueues(n: number): number[] {
+  return Array.from({ length: n }, (_, q) => q);
+}
+
 /**
  * The multi-queue event loop: the single-queue loop's events (arrival, NAPI
  * poll and its CPU time, starvation timer, stack release, sample) per queue,
@@ -74,13 +91,21 @@ export function simulateHost(
  * so V8 optimizes them as soon as they are hot instead of waiting for
  * on-stack replacement of one long loop.
  */
-class HostSimulation {
+export class HostSimulation {
   private readonly worlds: SimulationWorld[] = [];
   private readonly stacks: LaneStack[] = [];
   private readonly queues: RxQueue[] = [];
   private readonly budget: HostPageBudget;
   private readonly trackHolds: boolean;
   private readonly n: number;
+  /** The host's queue number of each lane (lane = index into this loop's arrays). */
+  private readonly laneQueue: Int32Array;
+  /** The lane of each flow, -1 for a flow of a queue another group simulates. */
+  private readonly flowLane: Int32Array;
+  /** CPU of each lane's NAPI. */
+  private readonly laneCpu: Int32Array;
+  /** Set when this loop is one group of a host spread over threads: the host's resident pages, event by event. */
+  private readonly recorder: ResidentRecorder | null;
   private readonly L: LaneState;
   private readonly cpuFreeAt: Float64Array;
   /** Each queue's own packet numbers: the device's cookies, dense per queue for its hold table. */
@@ -103,6 +128,9 @@ class HostSimulation {
   /** The queue with the earliest next event. */
   private minQ = 0;
   private arrivalAt = INF;
+  /** The last event run (time, queue; queue -1 for an arrival): where a group's loop stopped. */
+  private lastT = 0;
+  private lastQ = -1;
 
   constructor(
     private readonly config: ScenarioConfig,
@@ -111,10 +139,21 @@ class HostSimulation {
     private readonly traffic: HostTraffic,
     options: RunOptions,
     private readonly progress: ProgressSpan,
+    group: QueueGroup | null = null,
   ) {
     this.budget = createHostPageBudget(config.memory.maxPages);
     this.trackHolds = !source.allImmediate || traffic.changesHolds;
-    for (let q = 0; q < config.host.queues; q++) {
+    const members = group === null ? allQueues(config.host.queues) : group.queues;
+    this.recorder = group === null ? null : group.recorder;
+    this.laneQueue = Int32Array.from(members);
+    this.laneCpu = new Int32Array(members.length);
+    const laneOfQueue = new Int32Array(config.host.queues).fill(-1);
+    members.forEach((q, lane) => {
+      laneOfQueue[q] = lane;
+      this.laneCpu[lane] = traffic.napiCpu[q];
+    });
+    this.flowLane = traffic.flowQueue.map((q) => laneOfQueue[q]);
+    for (const q of members) {
       const stack = new LaneStack(this.trackHolds, config.stack.batchIntervalNs);
       // The decision log records queue 0 (a log is one strategy instance's decisions).
       const log = q === 0 ? (options.decisionLog ?? null) : null;
@@ -136,6 +175,22 @@ class HostSimulation {
   }
 
   run(): SimulationOutcome {
+    this.begin();
+    this.loop();
+    const end = this.finish(this.now);
+    const t = this.traffic;
+    const result = combineQueues(this.factory, end.finished, end.series, this.worlds[0].pages.pageSize, {
+      hostPeak: this.start === null ? this.budget.resident : this.hostPeak,
+      hostPeakRun: this.budget.peakResident,
+      napiCpu: t.napiCpu,
+      flowQueue: t.flowQueue,
+      flowArrivals: t.flowArrivals,
+    });
+    return { result, warmupEndNs: end.finished[0].warmupEndNs, arrivals: this.seq };
+  }
+
+  /** Post every queue's first buffers and find the first events. */
+  begin(): void {
     const { worlds, L, n, budget } = this;
     if (this.napi.warmup === 0) this.start = this.snapshots(0);
     for (let q = 0; q < n; q++) {
@@ -150,23 +205,67 @@ class HostSimulation {
     this.hostPeak = budget.resident;
     this.minQ = this.earliest();
     this.arrivalAt = this.source.next() ? this.source.timeNs : INF;
+  }
 
+  /** Run every event and arrival. */
+  loop(): void {
     while (this.step()) {}
+    if (this.recorder !== null) this.recorder.flush();
+  }
 
-    const now = this.now;
+  /**
+   * Where this loop stopped: its last event (time, host queue number) or, when
+   * that was an arrival, the arrival (queue -1). The one-thread loop stops at
+   * the latest of its groups' stops, in event order.
+   */
+  get stopKey(): StopKey {
+    return { t: this.lastT, queue: this.lastQ };
+  }
+
+  /**
+   * A group's events before `until` (the host's stop so far), run as the
+   * one-thread loop would have run them while other groups' queues were still
+   * busy; a NAPI that one of them wakes (a starvation timer) runs until it is
+   * idle again, which may carry this group past `until`.
+   */
+  advance(until: StopKey): void {
+    const L = this.L;
+    for (;;) {
+      const q = this.minQ;
+      const t = L.nextAt[q];
+      if (this.active === 0 && !(t < until.t || (t === until.t && this.laneQueue[q] < until.queue))) break;
+      this.event(q, t);
+    }
+    if (this.recorder !== null) this.recorder.flush();
+  }
+
+  /** Arrivals so far (of every queue, this group's or not). */
+  get arrivalCount(): number {
+    return this.seq;
+  }
+
+  /** True once the warm-up has ended (counters are measured from there). */
+  get measuring(): boolean {
+    return this.start !== null;
+  }
+
+  /** Pages the host (or this group of queues) holds now. */
+  get residentPages(): number {
+    return this.budget.resident;
+  }
+
+  /**
+   * Close the run at `now` (the host's last event, which may be another
+   * group's): each queue's accounting brought to `now`, its series closed, its
+   * teardown run and its metrics taken.
+   */
+  finish(now: number): GroupEnd {
+    const { worlds, n } = this;
+    this.now = now;
     for (let q = 0; q < n; q++) this.flush(q, now);
     if (this.onProgress) this.onProgress(this.progress.base + this.seq, this.progressTotal);
-    const start = this.start;
-    const finished = finishQueues(worlds, L, now, start, this.warmupEndNs);
-    const t = this.traffic;
-    const result = combineQueues(this.factory, finished, worlds, {
-      hostPeak: start === null ? budget.resident : this.hostPeak,
-      hostPeakRun: budget.peakResident,
-      napiCpu: t.napiCpu,
-      flowQueue: t.flowQueue,
-      flowArrivals: t.flowArrivals,
-    });
-    return { result, warmupEndNs: finished[0].warmupEndNs, arrivals: this.seq };
+    const finished = finishQueues(worlds, this.L, now, this.start, this.warmupEndNs);
+    return { finished, series: worlds.map((w) => w.series.toJSON()) };
   }
 
   /** Run the next event (or the run of arrivals before it). Returns false when nothing is left. */
@@ -244,9 +343,10 @@ class HostSimulation {
    * receives, so clocks are set by events only.
    */
   private arrivals(t: number): void {
-    const { L, queues, worlds, source, traffic, record, trackHolds, onProgress } = this;
+    const { L, queues, worlds, source, traffic, record, trackHolds } = this;
     const warmup = this.napi.warmup;
-    const { flowQueue, flowRemote, flowStuck, stuckHoldNs } = traffic;
+    const { flowRemote, flowStuck, stuckHoldNs } = traffic;
+    const flowLane = this.flowLane;
     const laneSeq = this.laneSeq;
     let arrivalAt = this.arrivalAt;
     let seq = this.seq;
@@ -255,7 +355,14 @@ class HostSimulation {
       now = arrivalAt;
       if (seq === warmup && this.start === null) this.endWarmup(now);
       const flow = traffic.flowOf(source);
-      const q = flowQueue[flow];
+      const q = flowLane[flow];
+      if (q < 0) {
+        // Another group's queue: that group simulates it; here it only advances the stream.
+        seq++;
+        if ((seq & (PROGRESS_EVERY - 1)) === 0) this.arrivalMark(seq);
+        arrivalAt = source.next() ? source.timeNs : INF;
+        continue;
+      }
       const size = source.size;
       const flags = source.flags;
       if (record !== null) record.line(formatTraceArrival(now, size, flags, source.holdNs));
@@ -297,12 +404,20 @@ class HostSimulation {
         }
       }
       seq++;
-      if ((seq & (PROGRESS_EVERY - 1)) === 0 && onProgress) onProgress(this.progress.base + seq, this.progressTotal);
+      if ((seq & (PROGRESS_EVERY - 1)) === 0) this.arrivalMark(seq);
       arrivalAt = source.next() ? source.timeNs : INF;
     } while (arrivalAt < t);
     this.now = now;
     this.seq = seq;
     this.arrivalAt = arrivalAt;
+    this.lastT = now;
+    this.lastQ = -1;
+  }
+
+  /** Every PROGRESS_EVERY arrivals: report progress; a group also sends what it recorded. */
+  private arrivalMark(seq: number): void {
+    if (this.onProgress) this.onProgress(this.progress.base + seq, this.progressTotal);
+    if (this.recorder !== null) this.recorder.flush();
   }
 
   /** The warm-up ends at the arrival at `now`: snapshot every queue's counters. */
@@ -321,8 +436,14 @@ class HostSimulation {
     const bufq = queue.bufq;
     if (t > this.now) this.now = t;
     const now = this.now;
+    this.lastT = t;
+    this.lastQ = this.laneQueue[q];
     this.flush(q, now);
     w.clock.set(now);
+    const budget = this.budget;
+    const before = budget.resident;
+    // A group records its pages event by event; the host's peak is merged from every group's.
+    if (this.recorder !== null) budget.peakResident = before;
     const ev = L.nextEv[q];
     if (ev === 2) this.napiEvent(q, now);
     else if (ev === 3) {
@@ -342,7 +463,10 @@ class HostSimulation {
       w.series.sample(now, p.resident, bufq.outstanding(), queue.skbs.live, p.allocs, c.rx_no_buffer, c.rx_packets);
     }
     if (w.pages.resident > L.peak[q]) L.peak[q] = w.pages.resident;
-    if (this.budget.resident > this.hostPeak) this.hostPeak = this.budget.resident;
+    if (budget.resident > this.hostPeak) this.hostPeak = budget.resident;
+    if (this.recorder !== null && (budget.resident !== before || budget.peakResident !== before)) {
+      this.recorder.event(this.seq, now, this.laneQueue[q], budget.peakResident, budget.resident);
+    }
     this.updateStall(q, now);
     this.recompute(q);
     this.minQ = this.earliest();
@@ -352,7 +476,7 @@ class HostSimulation {
   private napiEvent(q: number, now: number): void {
     const L = this.L;
     const queue = this.queues[q];
-    const cpu = this.traffic.napiCpu[q];
+    const cpu = this.laneCpu[q];
     if (L.napiState[q] === NAPI_SCHEDULED) {
       if (this.cpuFreeAt[cpu] > now) {
         // Another queue's NAPI holds this CPU: the poll runs when it is done.

@@ -22,6 +22,7 @@ export {
 export { keysWithoutEffect } from "./keys-without-effect.js";
 export { OUT_OF_RANGE_BUF_ID } from "./misbehaving-device.js";
 export type { PacketSource } from "./packet-source.js";
+export { createQueueThreads, type QueueThreadsOptions } from "./queue-threads.js";
 export {
   type ComparisonResult,
   type InputSummary,
@@ -35,7 +36,7 @@ export {
 export { RNG_STREAMS } from "./rng-streams.js";
 export { type FlowSteering, indirectionTable, steerFlows } from "./rss.js";
 export type { ComparisonOptions } from "./run-comparison.js";
-export type { RunInternals, RunOptions } from "./run-options.js";
+export type { QueueThreads, RunInternals, RunOptions } from "./run-options.js";
 export {
   type AllocFailureConfig,
   type ArrivalProcess,

@@ -33,6 +33,8 @@ export interface ComparisonOptions {
    * ({@link inMemoryTrafficFiles}).
    */
   files?: TrafficFiles;
+  /** Spread each multi-queue run over threads when it can be (same results; `createQueueThreads`). */
+  queueThreads?: RunOptions["queueThreads"];
 }
 
 function checkFactories(factories: readonly RxStrategyFactory[]): void {
@@ -92,6 +94,7 @@ export function runComparison(
         onProgress: options.onProgress,
         recordTrace: recording ? trace : undefined,
         decisionLog: options.decisionLog,
+        queueThreads: options.queueThreads,
       },
       { base: perRun * i, total },
     );

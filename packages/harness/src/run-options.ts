@@ -1,5 +1,7 @@
-import type { DecisionLogSink, PageTable, RxQueue } from "@rxsim/core";
+import type { DecisionLogSink, PageTable, RxQueue, RxStrategyFactory } from "@rxsim/core";
 import type { StrategyResult } from "./result.js";
+import type { PreparedInputs } from "./run-inputs.js";
+import type { ScenarioConfig } from "./scenario-config.js";
 import type { TraceSink } from "./trace.js";
 import type { TrafficFiles } from "./traffic-files.js";
 
@@ -15,9 +17,31 @@ export interface RunOptions {
   files?: TrafficFiles;
   /** Diagnostics: called after the run with the sizes of the harness's internal arrays. */
   inspect?(internals: RunInternals): void;
+  /**
+   * Spread a multi-queue host over threads when it can be (no host page cap;
+   * see `createQueueThreads` in the Node entry). The result is the same as in
+   * one thread, byte for byte; only the time it takes differs.
+   */
+  queueThreads?: QueueThreads;
 }
 
 /** Internal array sizes after a run: they must depend on the scenario, never on the number of packets. */
+/** Runs a multi-queue host over several threads (`createQueueThreads`). */
+export interface QueueThreads {
+  /**
+   * Run one strategy on the host, or return null when this run is not spread
+   * (it then runs in one thread): a page cap, too few packets or queues, a
+   * decision log or trace being written, a factory the threads cannot load.
+   */
+  run(
+    config: ScenarioConfig,
+    factory: RxStrategyFactory,
+    inputs: PreparedInputs,
+    options: RunOptions,
+    progress: ProgressSpan,
+  ): SimulationOutcome | null;
+}
+
 export interface RunInternals {
   /** Slots of the pending-release heap. */
   readonly releaseHeapCapacity: number;

@@ -18,7 +18,10 @@ export function simulate(
   progress: ProgressSpan = { base: 0, total: 0 },
 ): SimulationOutcome {
   // Several queues share one host (host-simulation.ts); one queue is this file's loop, as before.
-  if (config.host.queues > 1) return simulateHost(config, factory, inputs, options, progress);
+  if (config.host.queues > 1) {
+    const spread = options.queueThreads?.run(config, factory, inputs, options, progress) ?? null;
+    return spread ?? simulateHost(config, factory, inputs, options, progress);
+  }
   const source = openSource(config, inputs);
   try {
     let simulation: Simulation;

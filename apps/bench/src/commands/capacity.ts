@@ -1,8 +1,9 @@
 import { isZeroCost, type RxStrategyFactory } from "@rxsim/core";
-import { runStrategy, type ScenarioConfig, type StrategyResult } from "@rxsim/harness";
+import { type QueueThreads, runStrategy, type ScenarioConfig, type StrategyResult } from "@rxsim/harness";
 import { CliError } from "../errors.js";
 import { loadStrategies } from "../load-strategies.js";
 import { assertWritable, writeOutput } from "../output-paths.js";
+import { parseThreads, queueThreadsFor } from "../queue-thread-loader.js";
 import { resolveScenario, type ScenarioFlags } from "../scenario-input.js";
 
 /** Flags of `rxsim capacity`. */
@@ -55,11 +56,12 @@ export function findCapacity(
   config: ScenarioConfig,
   factory: RxStrategyFactory,
   maxDrop: number,
+  queueThreads?: QueueThreads,
 ): { pps: number; result: StrategyResult | null; runs: number } {
   let runs = 0;
   const probe = (pps: number): StrategyResult | null => {
     runs++;
-    const r = runStrategy(atRate(config, pps), factory);
+    const r = runStrategy(atRate(config, pps), factory, { queueThreads });
     const m = r.metrics;
     return m.packetsArrived > 0 && m.packetsDropped <= maxDrop * m.packetsArrived ? r : null;
   };
@@ -138,8 +140,9 @@ export async function capacityCommand(scenario: string | undefined, flags: Capac
   const t = config.traffic;
   if (t.kind !== "synthetic") throw new Error("unreachable");
   const results: CapacityResult[] = [];
+  const threads = queueThreadsFor(parseThreads(flags.threads), flags.strategies, factories);
   for (const factory of factories) {
-    const found = findCapacity(config, factory, maxDrop);
+    const found = findCapacity(config, factory, maxDrop, threads);
     const m = found.result?.metrics;
     const meanBytes = m && m.packetsArrived > 0 ? m.bytesArrived / m.packetsArrived : 0;
     results.push({

@@ -4,6 +4,7 @@ import { loadStrategies } from "../load-strategies.js";
 import { toCsv } from "../metric-rows.js";
 import { writeOutput } from "../output-paths.js";
 import { queueSummaryLines } from "../queue-summary.js";
+import { parseThreads, queueThreadsFor } from "../queue-thread-loader.js";
 import { renderComparisonTable } from "../render-table.js";
 import { checkRunOutputs, type RunOutputs, runWithOutputs } from "../run-outputs.js";
 import { resolveScenario, type ScenarioFlags } from "../scenario-input.js";
@@ -124,8 +125,13 @@ export async function compareCommand(scenario: string | undefined, flags: Compar
   if (flags.decisionLog !== undefined && factories.length !== 1) {
     throw new CliError("--decision-log needs exactly one strategy (--strategies NAME)");
   }
-  const result = runWithOutputs("simulating", timeoutS, outputs, (options) =>
-    runComparison(config, factories, options),
+  const threads = queueThreadsFor(parseThreads(flags.threads), flags.strategies, factories);
+  const result = runWithOutputs(
+    "simulating",
+    timeoutS,
+    outputs,
+    (options) => runComparison(config, factories, options),
+    { queueThreads: threads },
   );
   writeOutputs(result, flags);
   printComparison(result, config);

@@ -8,6 +8,7 @@ import {
 } from "@rxsim/harness";
 import { CliError } from "../errors.js";
 import { loadStrategies } from "../load-strategies.js";
+import { parseThreads, queueThreadsFor } from "../queue-thread-loader.js";
 import { checkRunOutputs, type RunOutputs, runWithOutputs } from "../run-outputs.js";
 import { applyScenarioFlags, resolveScenario, type ScenarioFlags } from "../scenario-input.js";
 import { parseTimeout } from "../watchdog.js";
@@ -117,7 +118,8 @@ export async function replayCommand(file: string, flags: ReplayFlags): Promise<n
         return { ...config, description: `replay of trace ${file}, recorded from: ${config.description}` };
       });
   }
-  const result = runWithOutputs("replaying", timeoutS, outputs, run);
+  const threads = queueThreadsFor(parseThreads(flags.threads), flags.strategies, factories);
+  const result = runWithOutputs("replaying", timeoutS, outputs, run, { queueThreads: threads });
   writeOutputs(result, flags);
   printComparison(result, result.config);
   return exitCodeFor(result);
