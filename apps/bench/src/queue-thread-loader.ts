@@ -28,7 +28,9 @@ export function parseThreads(text: string | undefined): number | undefined {
 
 /**
  * Multi-queue runs of these strategies spread over `threads` threads
- * (default: every CPU); results are the same as in one thread.
+ * (default: every CPU, for runs of at least 200,000 packets); results are the
+ * same as in one thread. Asked for explicitly (`--threads n`), every
+ * multi-queue run is spread and each says on stderr how it ran.
  */
 export function queueThreadsFor(
   threads: number | undefined,
@@ -37,12 +39,22 @@ export function queueThreadsFor(
 ): QueueThreads | undefined {
   if (threads === 1) return undefined;
   const cwd = process.cwd();
+  const explicit = threads !== undefined;
   return createQueueThreads({
     loader: new URL("./queue-thread-loader.js", import.meta.url),
     threads,
+    minPackets: explicit ? 0 : undefined,
     refOf: (factory) => {
       const index = factories.indexOf(factory);
       return index < 0 ? undefined : { strategies, index, cwd };
     },
+    onRun: explicit
+      ? (r) =>
+          process.stderr.write(
+            r.threads > 1
+              ? `rxsim: ${r.strategy}: ${r.queues} queues over ${r.threads} threads\n`
+              : `rxsim: ${r.strategy}: ${r.queues} queues in one thread: ${r.reason}\n`,
+          )
+      : undefined,
   });
 }

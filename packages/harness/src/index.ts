@@ -22,7 +22,7 @@ export {
 export { keysWithoutEffect } from "./keys-without-effect.js";
 export { OUT_OF_RANGE_BUF_ID } from "./misbehaving-device.js";
 export type { PacketSource } from "./packet-source.js";
-export { createQueueThreads, type QueueThreadsOptions } from "./queue-threads.js";
+export { createQueueThreads, type QueueThreadsOptions, type QueueThreadsReport } from "./queue-threads.js";
 export {
   type ComparisonResult,
   type InputSummary,

@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { RxStrategyFactory } from "@rxsim/core";
 import { DISK_TRAFFIC_FILES } from "./disk-traffic-files.js";
@@ -11,9 +13,8 @@ import {
   queueGroups,
 } from "./host-groups.js";
 import { type StopKey, stopsLater } from "./host-simulation.js";
-import type { GroupMessage, QueueGroupWorkerData } from "./queue-group-worker.js";
+import { ABANDON, ADVANCE, FINISH, type GroupMessage, type GroupRunRequest } from "./queue-thread-protocol.js";
 import { ResidentMerge } from "./resident-records.js";
-import type { PreparedInputs } from "./run-inputs.js";
 import type { ProgressSpan, QueueThreads, RunOptions, SimulationOutcome } from "./run-options.js";
 import type { ScenarioConfig } from "./scenario-config.js";
 
@@ -31,7 +32,21 @@ export interface QueueThreadsOptions {
   readonly threads?: number;
   /** Runs of fewer packets stay in one thread, where starting threads would cost more than they save (default 200,000). */
   readonly minPackets?: number;
+  /** Told how each multi-queue run went: over how many threads, or in one thread and why. */
+  onRun?(report: QueueThreadsReport): void;
 }
+
+/** How one multi-queue run went. */
+export interface QueueThreadsReport {
+  readonly strategy: string;
+  readonly queues: number;
+  /** Threads it ran on (1: not spread). */
+  readonly threads: number;
+  /** Why it stayed in (or went back to) one thread. */
+  readonly reason?: string;
+}
+
+const WORKER_URL = new URL("./queue-group-worker.js", import.meta.url);
 
 /** How long the caller sleeps between looks at its threads' progress, ms. */
 const WAKE_MS = 100;
@@ -54,55 +69,119 @@ export function createQueueThreads(options: QueueThreadsOptions): QueueThreads {
   const threads = options.threads ?? availableParallelism();
   const minPackets = options.minPackets ?? 200_000;
   const loader = String(options.loader);
+  const pool = new ThreadPool();
   return {
     run(config, factory, inputs, runOptions, progress) {
-      if (!canSpread(config, runOptions) || config.packets < minPackets) return null;
+      const report = (threads: number, reason?: string) =>
+        options.onRun?.({ strategy: factory.name, queues: config.host.queues, threads, reason });
+      const oneThread = (reason: string) => {
+        report(1, reason);
+        return null;
+      };
+      if (config.host.queues < 2) return null;
+      if (config.memory.maxPages !== null) return oneThread("a host page cap: the queues compete for its pages");
+      if (!canSpread(config, runOptions)) return oneThread("a trace, a decision log or an inspector needs one loop");
+      if (config.packets < minPackets) return oneThread(`fewer than ${minPackets} packets`);
       // A capture is read again by each thread; from disk only.
-      if (config.traffic.kind === "capture" && inputs.files !== DISK_TRAFFIC_FILES) return null;
+      if (config.traffic.kind === "capture" && inputs.files !== DISK_TRAFFIC_FILES) {
+        return oneThread("the capture is not read from disk");
+      }
+      // Under a module runner that serves the sources (tests), the compiled worker is not beside this file.
+      if (!existsSync(fileURLToPath(WORKER_URL))) return oneThread("the compiled queue thread module is missing");
       const ref = options.refOf(factory);
-      if (ref === undefined) return null;
+      if (ref === undefined) return oneThread("the strategy cannot be loaded in a thread");
       const groups = queueGroups(config, threads);
-      if (groups === null) return null;
-      return runGroups(config, factory, inputs, runOptions, progress, groups, loader, ref);
+      if (groups === null) return oneThread(threads < 2 ? "one thread asked for" : "every NAPI on one CPU");
+      const outcome = runGroups(pool, config, factory, runOptions, progress, groups, loader, ref);
+      if (typeof outcome === "string") return oneThread(`a thread stopped (${outcome}): run again in one thread`);
+      report(groups.length);
+      return outcome;
     },
   };
 }
 
+/** Starts a queue thread: a bootstrap that imports the worker module and, if that fails, answers every run with a fallback. */
+const BOOTSTRAP = `
+const { workerData } = require("node:worker_threads");
+import(workerData.entry).catch((e) => {
+  const reason = "queue thread failed to load: " + (e && e.message ? e.message : String(e));
+  workerData.port.on("message", (r) => {
+    workerData.port.postMessage({ type: "fallback", reason });
+    const s = new Int32Array(r.signal);
+    Atomics.add(s, 0, 1);
+    Atomics.notify(s, 0);
+  });
+});
+`;
+
+/** A started queue thread and the caller's end of its channel. */
+interface QueueThread {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+}
+
+/** Queue threads kept between runs (a comparison's strategies, a capacity search's probes): starting one costs ~0.1 s. */
+class ThreadPool {
+  private threads: QueueThread[] = [];
+
+  /** `n` idle threads. */
+  take(n: number): QueueThread[] {
+    while (this.threads.length < n) this.threads.push(startThread());
+    return this.threads.slice(0, n);
+  }
+
+  /** Stop every thread (after a run was abandoned, one may still be busy). */
+  discard(): void {
+    for (const t of this.threads) {
+      t.port.close();
+      void t.worker.terminate();
+    }
+    this.threads = [];
+  }
+}
+
+function startThread(): QueueThread {
+  const channel = new MessageChannel();
+  const worker = new Worker(BOOTSTRAP, {
+    eval: true,
+    workerData: { entry: WORKER_URL.href, port: channel.port2 },
+    transferList: [channel.port2],
+  });
+  // Never keep the process alive for a thread (a watchdog may stop the caller mid-run).
+  worker.unref();
+  channel.port1.unref();
+  return { worker, port: channel.port1 };
+}
+
 function runGroups(
+  pool: ThreadPool,
   config: ScenarioConfig,
   factory: RxStrategyFactory,
-  _inputs: PreparedInputs,
   runOptions: RunOptions,
   progress: ProgressSpan,
   groups: number[][],
   loader: string,
   ref: unknown,
-): SimulationOutcome | null {
+): SimulationOutcome | string {
   const n = groups.length;
   const signal = new Int32Array(new SharedArrayBuffer(4 * (1 + n)));
   const shared = new Float64Array(new SharedArrayBuffer(8 * (3 + n)));
-  const ports: MessagePort[] = [];
-  const workers = groups.map((queues, group) => {
-    const channel = new MessageChannel();
-    ports.push(channel.port1);
-    const workerData: QueueGroupWorkerData = {
+  const threads = pool.take(n);
+  const ports = threads.map((t) => t.port);
+  groups.forEach((queues, group) => {
+    const request: GroupRunRequest = {
+      type: "run",
       config,
       loader,
       ref,
       queues,
       group,
-      port: channel.port2,
       signal: signal.buffer as SharedArrayBuffer,
       shared: shared.buffer as SharedArrayBuffer,
     };
-    const worker = new Worker(new URL("./queue-group-worker.js", import.meta.url), {
-      workerData,
-      transferList: [channel.port2],
-    });
-    // Never keep the process alive for a thread (a watchdog may stop the caller mid-run).
-    worker.unref();
-    return worker;
+    ports[group].postMessage(request);
   });
+  let clean = false;
   try {
     const started: (number | null)[] = new Array(n).fill(null);
     const loops: (GroupLoopEnd | null)[] = new Array(n).fill(null);
@@ -113,10 +192,10 @@ function runGroups(
     let until: StopKey | null = null;
     let answers: (StopKey | null)[] = [];
     let finishing = false;
-    const command = (stop: StopKey, finish: boolean) => {
+    const command = (stop: StopKey, what: number) => {
       shared[0] = stop.t;
       shared[1] = stop.queue;
-      shared[2] = finish ? 1 : 0;
+      shared[2] = what;
       answers = new Array(n).fill(null);
       for (let g = 0; g < n; g++) {
         Atomics.add(signal, 1 + g, 1);
@@ -133,7 +212,9 @@ function runGroups(
           const message = m.message as GroupMessage;
           switch (message.type) {
             case "fallback":
-              return null;
+              // Stop the other groups where they wait; the pool is discarded below.
+              command({ t: 0, queue: 0 }, ABANDON);
+              return message.reason;
             case "started":
               started[g] = message.residentPages;
               if (started.every((s) => s !== null)) {
@@ -162,17 +243,17 @@ function runGroups(
         if (until === null && loops.every((l) => l !== null)) {
           // Every group's loop is over: each runs its events before the latest stop.
           until = latestStop((loops as GroupLoopEnd[]).map((l) => l.stop));
-          command(until, false);
+          command(until, ADVANCE);
         } else if (until !== null && answers.every((a) => a !== null)) {
           const next = latestStop(answers as StopKey[]);
           if (stopsLater(next, until)) {
             until = next;
-            command(until, false);
+            command(until, ADVANCE);
           } else {
             // No group ran past the stop: the host ends there.
             for (let g = 0; g < n; g++) merge.close(g);
             finishing = true;
-            command(until, true);
+            command(until, FINISH);
           }
         }
       }
@@ -192,9 +273,10 @@ function runGroups(
       merge as ResidentMerge,
     );
     runOptions.onProgress?.(progress.base + outcome.arrivals, total);
+    clean = true;
     return outcome;
   } finally {
-    for (const p of ports) p.close();
-    for (const w of workers) void w.terminate();
+    // A run that did not end cleanly (a fallback, an exception here) may leave a thread busy: start afresh next time.
+    if (!clean) pool.discard();
   }
 }
