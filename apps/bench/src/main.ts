@@ -179,6 +179,11 @@ export function buildProgram(run: (code: Promise<number> | number) => void): Com
     .option("--packets <n>", "packets per timed run with the checker off", "2000000")
     .option("--checker-packets <n>", "packets per timed run with the checker on", "500000")
     .option("--loop-packets <n>", "packets per timed run of the strategy alone (0: skip)", "10000000")
+    .option(
+      "--queues <n>",
+      "also time a host of n queues, each at the single-queue rate, spread over threads, in one thread and against one queue (0: skip)",
+      "0",
+    )
     .option("--runs <n>", "timed runs per measurement (min / median / max)", "5")
     .option("--isolate <mode>", "worker: a fresh worker thread per measurement; none: all in this process", "worker")
     .option("--json <file>", "write the figures with machine, Node version, date and load average")

@@ -1,9 +1,11 @@
+import { availableParallelism } from "node:os";
 import type { CostProfile, RxStrategyFactory } from "@rxsim/core";
-import { applySetOverrides, getScenario, runStrategy } from "@rxsim/harness";
+import { applySetOverrides, createQueueThreads, getScenario, runStrategy, type ScenarioConfig } from "@rxsim/harness";
+import type { QueueThreadRef } from "./queue-thread-loader.js";
 import { StrategyLoop } from "./strategy-loop.js";
 
 /** What one measurement measures. */
-export type PerfMeasure = "simulation" | "strategy-loop";
+export type PerfMeasure = "simulation" | "strategy-loop" | "host";
 
 /** One measurement's timed runs (after one untimed warm-up run). */
 export interface PerfSample {
@@ -17,6 +19,11 @@ export interface PerfSample {
    * both alike (index i of both arrays is one pair).
    */
   readonly unpriced?: { readonly wallSeconds: number[]; readonly cpuSeconds: number[] };
+  /** `host`: the same host in one thread, and one queue alone (the speed to keep), timed in turn with it. */
+  readonly oneThread?: { readonly wallSeconds: number[]; readonly cpuSeconds: number[] };
+  readonly oneQueue?: { readonly wallSeconds: number[]; readonly cpuSeconds: number[] };
+  /** `host`: threads the host was spread over. */
+  readonly threads?: number;
 }
 
 /** What a measurement needs: which strategy, which measure, how much. */
@@ -27,6 +34,10 @@ export interface PerfTask {
   readonly runs: number;
   /** Price the simulation's polls with this profile (null: the scenario's, `none`). */
   readonly costProfile?: CostProfile | null;
+  /** `host`: the number of queues. */
+  readonly queues?: number;
+  /** `host`: how a queue thread loads the strategy (the `--strategies` list and its index). */
+  readonly threadRef?: QueueThreadRef;
 }
 
 interface Times {
@@ -71,6 +82,48 @@ function timedPairs(runs: number, body: () => void, twin: () => void): PerfSampl
  * or the strategy alone in a {@link StrategyLoop}. The first run is a
  * warm-up so JIT compilation is not measured; then `runs` timed runs.
  */
+/**
+ * A host of `queues` queues, each at the single-queue rate of `default`
+ * (4,096 flows), spread over every CPU; timed in turn with the same host in
+ * one thread and with one queue alone, rotating which goes first.
+ */
+function measureHost(factory: RxStrategyFactory, task: PerfTask, one: ScenarioConfig): PerfSample {
+  const queues = task.queues ?? 16;
+  const rate = one.traffic.kind === "synthetic" ? one.traffic.rate : 0;
+  const host = applySetOverrides(one, [
+    `host.queues=${queues}`,
+    "host.flows.count=4096",
+    `traffic.rate=${rate * queues}`,
+  ]);
+  const ref = task.threadRef;
+  const threads = availableParallelism();
+  const queueThreads = createQueueThreads({
+    loader: new URL("./queue-thread-loader.js", import.meta.url),
+    threads,
+    minPackets: 0,
+    refOf: () => ref,
+  });
+  const warm = [`packets=${Math.min(task.packets, 200_000)}`, "warmupPackets=0"];
+  runStrategy(applySetOverrides(one, warm), factory);
+  runStrategy(applySetOverrides(host, warm), factory);
+  runStrategy(applySetOverrides(host, warm), factory, { queueThreads });
+  const spread: Times = { wallSeconds: [], cpuSeconds: [] };
+  const oneThread: Times = { wallSeconds: [], cpuSeconds: [] };
+  const oneQueue: Times = { wallSeconds: [], cpuSeconds: [] };
+  const bodies: [Times, () => void][] = [
+    [spread, () => void runStrategy(host, factory, { queueThreads })],
+    [oneThread, () => void runStrategy(host, factory)],
+    [oneQueue, () => void runStrategy(one, factory)],
+  ];
+  for (let i = 0; i < task.runs; i++) {
+    for (let k = 0; k < 3; k++) {
+      const [into, body] = bodies[(i + k) % 3];
+      timeOnce(into, body);
+    }
+  }
+  return { ...spread, oneThread, oneQueue, threads };
+}
+
 export function measure(factory: RxStrategyFactory, task: PerfTask): PerfSample {
   if (task.measure === "strategy-loop") {
     const loop = new StrategyLoop(factory);
@@ -86,6 +139,7 @@ export function measure(factory: RxStrategyFactory, task: PerfTask): PerfSample 
     `warmupPackets=${Math.min(base.warmupPackets, Math.floor(task.packets / 10))}`,
     `checker=${task.checker}`,
   ]);
+  if (task.measure === "host") return measureHost(factory, task, config);
   const warm = [`packets=${Math.min(task.packets, 200_000)}`, "warmupPackets=0"];
   runStrategy(applySetOverrides(config, warm), factory);
   if (task.costProfile && task.costProfile.name !== "none") {

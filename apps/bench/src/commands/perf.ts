@@ -20,6 +20,7 @@ export interface PerfFlags {
   isolate: string;
   json?: string;
   costProfile?: string;
+  queues: string;
 }
 
 /** Slowest, middle and fastest of the timed runs, in packets per second. */
@@ -57,6 +58,21 @@ export interface PerfResult {
     packetsPerSecond: Spread;
     /** Priced speed over unpriced speed, per pair: min / median / max. */
     speedRatio: Spread;
+  };
+  /**
+   * `host` rows: a host of `queues` queues, each at the single-queue rate
+   * (the row's own figures are the host spread over `threads` threads),
+   * timed in turn with the host in one thread and with one queue alone.
+   */
+  host?: {
+    queues: number;
+    threads: number;
+    oneThread: { wallSeconds: number[]; cpuSeconds: number[]; packetsPerSecond: Spread };
+    oneQueue: { wallSeconds: number[]; cpuSeconds: number[]; packetsPerSecond: Spread };
+    /** Spread host speed over one-queue speed, per round: min / median / max. */
+    versusOneQueue: Spread;
+    /** One-thread host speed over one-queue speed, per round. */
+    oneThreadVersusOneQueue: Spread;
   };
 }
 
@@ -129,6 +145,8 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
   }
   if (flags.json) assertWritable("--json", flags.json);
   const costProfile = flags.costProfile === undefined ? null : resolveCostProfile(flags.costProfile);
+  const queues = count("--queues", flags.queues, 0);
+  if (queues === 1) throw new CliError("--queues 1: a host needs at least 2 queues (0 skips the host rows)");
 
   const plan: Planned[] = [];
   for (const checker of [false, true]) {
@@ -142,15 +160,31 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
     });
   }
 
+  if (queues > 0) {
+    factories.forEach((factory, index) => {
+      plan.push({ index, factory, measure: "host", checker: false, packets: packetsOff, runs });
+    });
+  }
+
   const loadBefore = loadavg();
   const results: PerfResult[] = [];
   for (const p of plan) {
-    const task: PerfTask = { measure: p.measure, checker: p.checker, packets: p.packets, runs: p.runs, costProfile };
+    const task: PerfTask = {
+      measure: p.measure,
+      checker: p.checker,
+      packets: p.packets,
+      runs: p.runs,
+      costProfile,
+      queues,
+      threadRef: { strategies: flags.strategies, index: p.index, cwd: process.cwd() },
+    };
     const sample =
       flags.isolate === "worker"
         ? await inWorker({ ...task, strategies: flags.strategies, index: p.index, cwd: process.cwd() })
         : measure(p.factory, task);
     const u = sample.unpriced;
+    const t = sample.oneThread;
+    const q = sample.oneQueue;
     results.push({
       strategy: p.factory.name,
       measure: p.measure,
@@ -168,6 +202,17 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
           speedRatio: pairRatios(sample.wallSeconds, u.wallSeconds),
         },
       }),
+      ...(t &&
+        q && {
+          host: {
+            queues,
+            threads: sample.threads ?? 1,
+            oneThread: { ...t, packetsPerSecond: spread(p.packets, t.wallSeconds) },
+            oneQueue: { ...q, packetsPerSecond: spread(p.packets, q.wallSeconds) },
+            versusOneQueue: pairRatios(sample.wallSeconds, q.wallSeconds),
+            oneThreadVersusOneQueue: pairRatios(t.wallSeconds, q.wallSeconds),
+          },
+        }),
     });
   }
   const loadAfter = loadavg();
@@ -191,6 +236,7 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
     style: { head: [], border: [] },
   });
   for (const r of results) {
+    if (r.host) continue;
     const w = r.packetsPerSecond;
     const row = [
       r.strategy,
@@ -214,10 +260,46 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
     ? "; with the profile, each simulation run is paired with the same run unpriced (profile none), alternating which goes first"
     : "";
   const load = `load average ${loadBefore[0].toFixed(1)} before, ${loadAfter[0].toFixed(1)} after`;
+  const hosts = results.filter((r) => r.host);
+  let hostTable = "";
+  if (hosts.length > 0) {
+    const ht = new Table({
+      head: [
+        "strategy",
+        "host",
+        "packets/run",
+        "spread: M packets/s min / median / max",
+        "1 thread (median)",
+        "1 queue (median)",
+        "spread / 1 queue: min / median / max",
+        "1 thread / 1 queue (median)",
+      ],
+      colAligns: ["left", "left", "right", "right", "right", "right", "right", "right"],
+      style: { head: [], border: [] },
+    });
+    for (const r of hosts) {
+      const h = r.host as NonNullable<PerfResult["host"]>;
+      const w = r.packetsPerSecond;
+      const v = h.versusOneQueue;
+      ht.push([
+        r.strategy,
+        `${h.queues} queues, ${h.threads} threads`,
+        r.packets.toLocaleString("en-US"),
+        `${m(w.min)} / ${m(w.median)} / ${m(w.max)}`,
+        m(h.oneThread.packetsPerSecond.median),
+        m(h.oneQueue.packetsPerSecond.median),
+        `${v.min.toFixed(3)} / ${v.median.toFixed(3)} / ${v.max.toFixed(3)}`,
+        h.oneThreadVersusOneQueue.median.toFixed(3),
+      ]);
+    }
+    hostTable =
+      `A host of ${queues} queues, each at the single-queue rate (4,096 flows, no page cap, checker off), spread over threads; timed in turn with the same host in one thread and with one queue alone; ratios per round\n` +
+      `${ht.toString()}\n`;
+  }
   process.stdout.write(
     `rxsim perf on scenario default, cost profile ${costProfile?.name ?? "none"} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${date}\n` +
       `${runs} timed runs per row after a warm-up; isolation: ${flags.isolate === "worker" ? "a fresh worker thread per row" : "none (one process)"}${pairing}; ${load}\n` +
-      `${table.toString()}\n`,
+      `${table.toString()}\n${hostTable}`,
   );
   if (flags.json) {
     const doc = {
@@ -229,6 +311,7 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
       date,
       machine,
       runs,
+      queues,
       isolation: flags.isolate,
       loadAverage: { before: loadBefore, after: loadAfter },
       results,
