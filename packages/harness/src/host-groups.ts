@@ -1,13 +1,14 @@
 import { type RxStrategyFactory, resolveRxQueueConfig } from "@rxsim/core";
 import type { HostTotals } from "./host-metrics.js";
 import { combineQueues, type GroupEnd } from "./host-metrics.js";
-import { HostSimulation, type StopKey, stopsLater } from "./host-simulation.js";
+import { HostSimulation } from "./host-simulation.js";
 import { HostTraffic } from "./host-traffic.js";
 import { ResidentChunks, ResidentMerge } from "./resident-records.js";
 import { openSource, type PreparedInputs } from "./run-inputs.js";
 import type { RunOptions, SimulationOutcome } from "./run-options.js";
 import type { ScenarioConfig } from "./scenario-config.js";
 import type { FinishedRun } from "./simulation-finish.js";
+import { latestStop, type StopKey, stopsLater } from "./stop-key.js";
 import type { TimeSeries } from "./time-series.js";
 
 /**
@@ -219,15 +220,4 @@ export function simulateGroupsHere(
   for (let g = 0; g < groups.length; g++) merge.close(g);
   const ends = runs.map((r) => r.finish(until.t));
   return combineGroups(config, factory, groups, loops, ends, merge);
-}
-
-/**
- * The host's stop: the one-thread loop ends at the first event after which no
- * queue is busy, the latest of its groups' stops in event order. Groups then
- * run their events before it ({@link GroupRun.advance}) until none goes past.
- */
-export function latestStop(stops: readonly StopKey[]): StopKey {
-  let latest = stops[0];
-  for (const s of stops) if (stopsLater(s, latest)) latest = s;
-  return latest;
 }

@@ -79,3 +79,26 @@ export class LaneState {
     this.nextEv = new Uint8Array(n);
   }
 }
+
+/** Which host queue each lane of a loop simulates, its NAPI's CPU, and each flow's lane (-1: another group's queue). */
+export interface LaneMap {
+  readonly laneQueue: Int32Array;
+  readonly laneCpu: Int32Array;
+  readonly flowLane: Int32Array;
+}
+
+/** The lanes of a loop over `members` (null: all `queues` queues, lane = queue). */
+export function laneMap(
+  members: readonly number[] | null,
+  queues: number,
+  traffic: { readonly napiCpu: Int32Array; readonly flowQueue: Int32Array },
+): LaneMap {
+  const laneQueue = members === null ? Int32Array.from({ length: queues }, (_, q) => q) : Int32Array.from(members);
+  const laneCpu = new Int32Array(laneQueue.length);
+  const laneOfQueue = new Int32Array(queues).fill(-1);
+  laneQueue.forEach((q, lane) => {
+    laneOfQueue[q] = lane;
+    laneCpu[lane] = traffic.napiCpu[q];
+  });
+  return { laneQueue, laneCpu, flowLane: traffic.flowQueue.map((q) => laneOfQueue[q]) };
+}

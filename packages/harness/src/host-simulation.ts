@@ -2,23 +2,21 @@ import {
   COMPL_RX_ERROR,
   createHostPageBudget,
   type HostPageBudget,
-  isQueueCannotStart,
   type RxQueue,
   type RxStrategyFactory,
 } from "@rxsim/core";
 import { HOLD_IMMEDIATE } from "./hold-sampler.js";
-import { LaneStack, LaneState } from "./host-lanes.js";
+import { LaneStack, LaneState, laneMap } from "./host-lanes.js";
 import { combineQueues, finishQueues, type GroupEnd } from "./host-metrics.js";
-import { HostTraffic } from "./host-traffic.js";
+import type { HostTraffic } from "./host-traffic.js";
 import { type CounterSnapshot, takeSnapshot } from "./metrics.js";
 import { type NapiSettings, napiSettings } from "./napi-settings.js";
-import { notStartedOutcome } from "./not-started.js";
 import type { PacketSource } from "./packet-source.js";
 import type { QueueGroup, ResidentRecorder } from "./resident-records.js";
-import { openSource, type PreparedInputs } from "./run-inputs.js";
 import type { ProgressSpan, RunOptions, SimulationOutcome } from "./run-options.js";
 import type { ScenarioConfig } from "./scenario-config.js";
 import { createWorld, type SimulationWorld } from "./simulation-world.js";
+import type { StopKey } from "./stop-key.js";
 import { formatTraceArrival, type TraceSink } from "./trace.js";
 
 const RX_ERROR = COMPL_RX_ERROR;
@@ -28,52 +26,6 @@ const NAPI_SCHEDULED = 1;
 const NAPI_BUSY = 2;
 const PROGRESS_EVERY = 65536;
 const INF = Number.POSITIVE_INFINITY;
-
-/**
- * One strategy on a host of `config.host.queues` RX queues: each queue its
- * own world (rings, NAPI, strategy instance from its own `factory.create`,
- * page table, clock, release heap), all page tables drawing from one
- * {@link HostPageBudget}. Used for more than one queue; one queue runs the
- * single-queue loop of `simulation.ts`, unchanged.
- */
-export function simulateHost(
-  config: ScenarioConfig,
-  factory: RxStrategyFactory,
-  inputs: PreparedInputs,
-  options: RunOptions,
-  progress: ProgressSpan,
-): SimulationOutcome {
-  const source = openSource(config, inputs);
-  try {
-    const traffic = new HostTraffic(config, inputs.capture);
-    let sim: HostSimulation;
-    try {
-      sim = new HostSimulation(config, factory, source, traffic, options, progress);
-    } catch (e) {
-      if (!isQueueCannotStart(e)) throw e;
-      return notStartedOutcome(config, factory.name, factory.options, source, options, progress, e.message);
-    }
-    return sim.run();
-  } finally {
-    source.close();
-  }
-}
-
-/** A point in the host's event order after the last arrival: a time, then a queue (-1: the arrival itself). */
-export interface StopKey {
-  readonly t: number;
-  readonly queue: number;
-}
-
-/** `a` comes after `b` in event order. */
-export function stopsLater(a: StopKey, b: StopKey): boolean {
-  return a.t > b.t || (a.t === b.t && a.queue > b.queue);
-}
-
-/** Queues 0 … n-1. */
-function allQueues(n: number): number[] {
-  return Array.from({ length: n }, (_, q) => q);
-}
 
 /**
  * The multi-queue event loop: the single-queue loop's events (arrival, NAPI
@@ -143,17 +95,12 @@ export class HostSimulation {
   ) {
     this.budget = createHostPageBudget(config.memory.maxPages);
     this.trackHolds = !source.allImmediate || traffic.changesHolds;
-    const members = group === null ? allQueues(config.host.queues) : group.queues;
     this.recorder = group === null ? null : group.recorder;
-    this.laneQueue = Int32Array.from(members);
-    this.laneCpu = new Int32Array(members.length);
-    const laneOfQueue = new Int32Array(config.host.queues).fill(-1);
-    members.forEach((q, lane) => {
-      laneOfQueue[q] = lane;
-      this.laneCpu[lane] = traffic.napiCpu[q];
-    });
-    this.flowLane = traffic.flowQueue.map((q) => laneOfQueue[q]);
-    for (const q of members) {
+    const lanes = laneMap(group === null ? null : group.queues, config.host.queues, traffic);
+    this.laneQueue = lanes.laneQueue;
+    this.laneCpu = lanes.laneCpu;
+    this.flowLane = lanes.flowLane;
+    for (const q of lanes.laneQueue) {
       const stack = new LaneStack(this.trackHolds, config.stack.batchIntervalNs);
       // The decision log records queue 0 (a log is one strategy instance's decisions).
       const log = q === 0 ? (options.decisionLog ?? null) : null;

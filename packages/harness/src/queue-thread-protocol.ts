@@ -1,8 +1,8 @@
 // What the caller and its queue threads say to each other (queue-threads.ts, queue-group-worker.ts).
 import type { MessagePort } from "node:worker_threads";
 import type { GroupFinish } from "./host-groups.js";
-import type { StopKey } from "./host-simulation.js";
 import type { ScenarioConfig } from "./scenario-config.js";
+import type { StopKey } from "./stop-key.js";
 
 /** What the thread is started with. */
 export interface QueueThreadData {

@@ -4,19 +4,12 @@ import { fileURLToPath } from "node:url";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { RxStrategyFactory } from "@rxsim/core";
 import { DISK_TRAFFIC_FILES } from "./disk-traffic-files.js";
-import {
-  canSpread,
-  combineGroups,
-  type GroupFinish,
-  type GroupLoopEnd,
-  latestStop,
-  queueGroups,
-} from "./host-groups.js";
-import { type StopKey, stopsLater } from "./host-simulation.js";
+import { canSpread, combineGroups, type GroupFinish, type GroupLoopEnd, queueGroups } from "./host-groups.js";
 import { ABANDON, ADVANCE, FINISH, type GroupMessage, type GroupRunRequest } from "./queue-thread-protocol.js";
 import { ResidentMerge } from "./resident-records.js";
 import type { ProgressSpan, QueueThreads, RunOptions, SimulationOutcome } from "./run-options.js";
 import type { ScenarioConfig } from "./scenario-config.js";
+import { latestStop, type StopKey, stopsLater } from "./stop-key.js";
 
 /** Options of {@link createQueueThreads}. */
 export interface QueueThreadsOptions {

@@ -1,5 +1,6 @@
 import { isQueueCannotStart, type RxStrategyFactory } from "@rxsim/core";
-import { simulateHost } from "./host-simulation.js";
+import { HostSimulation } from "./host-simulation.js";
+import { HostTraffic } from "./host-traffic.js";
 import { notStartedOutcome } from "./not-started.js";
 import { openSource, type PreparedInputs } from "./run-inputs.js";
 import type { ProgressSpan, RunOptions, SimulationOutcome } from "./run-options.js";
@@ -32,6 +33,36 @@ export function simulate(
       return notStartedOutcome(config, factory.name, factory.options, source, options, progress, e.message);
     }
     return simulation.run();
+  } finally {
+    source.close();
+  }
+}
+
+/**
+ * One strategy on a host of `config.host.queues` RX queues: each queue its
+ * own world (rings, NAPI, strategy instance from its own `factory.create`,
+ * page table, clock, release heap), all page tables drawing from one
+ * {@link HostPageBudget}. Used for more than one queue; one queue runs the
+ * single-queue loop of `simulation.ts`, unchanged.
+ */
+function simulateHost(
+  config: ScenarioConfig,
+  factory: RxStrategyFactory,
+  inputs: PreparedInputs,
+  options: RunOptions,
+  progress: ProgressSpan,
+): SimulationOutcome {
+  const source = openSource(config, inputs);
+  try {
+    const traffic = new HostTraffic(config, inputs.capture);
+    let sim: HostSimulation;
+    try {
+      sim = new HostSimulation(config, factory, source, traffic, options, progress);
+    } catch (e) {
+      if (!isQueueCannotStart(e)) throw e;
+      return notStartedOutcome(config, factory.name, factory.options, source, options, progress, e.message);
+    }
+    return sim.run();
   } finally {
     source.close();
   }
