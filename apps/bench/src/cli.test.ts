@@ -350,6 +350,33 @@ describe("rxsim perf", () => {
     for (const x of out.results as Row[]) expect(x.packetsPerSecond.min).toBeGreaterThan(0);
   });
 
+  it("--queues 4 times a 4-queue host spread over threads, in one thread and one queue alone, in turn (built CLI)", () => {
+    const dir = tempDir();
+    const json = join(dir, "p.json");
+    const args = ["perf", "--strategies", "dqo", "--packets", "20000", "--checker-packets", "1000"];
+    const r = runBuilt([...args, "--loop-packets", "0", "--runs", "3", "--queues", "4", "--json", json]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/A host of 4 queues, each at the single-queue rate/);
+    const out = JSON.parse(readFileSync(json, "utf8"));
+    expect(out.queues).toBe(4);
+    const host = out.results.filter((x: Row) => x.measure === "host");
+    expect(host).toHaveLength(1);
+    const h = host[0].host;
+    expect(h.queues).toBe(4);
+    expect(h.threads).toBeGreaterThanOrEqual(1);
+    for (const times of [host[0].wallSeconds, h.oneThread.wallSeconds, h.oneQueue.wallSeconds]) {
+      expect(times).toHaveLength(3);
+    }
+    // Each round's ratio is its spread speed over its one-queue speed.
+    const ratios = host[0].wallSeconds
+      .map((s: number, i: number) => Math.round((h.oneQueue.wallSeconds[i] / s) * 1000) / 1000)
+      .sort((a: number, b: number) => a - b);
+    expect(h.versusOneQueue).toEqual({ min: ratios[0], median: ratios[1], max: ratios[2] });
+    const bad = runBuilt(["perf", "--queues", "1"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe("rxsim: --queues 1: a host needs at least 2 queues (0 skips the host rows)");
+  });
+
   it("with a cost profile, pairs every simulation run with the same run unpriced and reports each pair's speed ratio", async () => {
     const dir = tempDir();
     const json = join(dir, "p.json");
