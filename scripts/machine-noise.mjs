@@ -20,9 +20,13 @@ function work(n) {
 work(1e6);
 `;
 
-const alone = new Function(`${BODY}; const r = []; for (let k = 0; k < 10; k++) { const t = performance.now(); work(5e7); r.push(Math.round(performance.now() - t)); } return r;`)();
+const alone = new Function(
+  `${BODY}; const r = []; for (let k = 0; k < 10; k++) { const t = performance.now(); work(5e7); r.push(Math.round(performance.now() - t)); } return r;`,
+)();
 console.log(`one thread, 10 × the same 5e7 iterations, ms: ${alone.join(", ")}`);
-console.log(`  min ${Math.min(...alone)}, max ${Math.max(...alone)} (×${(Math.max(...alone) / Math.min(...alone)).toFixed(2)})`);
+console.log(
+  `  min ${Math.min(...alone)}, max ${Math.max(...alone)} (×${(Math.max(...alone) / Math.min(...alone)).toFixed(2)})`,
+);
 
 const inWorkers = (k) =>
   Promise.all(
