@@ -18,51 +18,27 @@ export function simulate(
   options: RunOptions = {},
   progress: ProgressSpan = { base: 0, total: 0 },
 ): SimulationOutcome {
-  // Several queues share one host (host-simulation.ts); one queue is this file's loop, as before.
+  // Several queues share one host (host-simulation.ts), spread over threads when the caller allows;
+  // one queue is simulation.ts's loop, as before.
   if (config.host.queues > 1) {
     const spread = options.queueThreads?.run(config, factory, inputs, options, progress) ?? null;
-    return spread ?? simulateHost(config, factory, inputs, options, progress);
+    if (spread !== null) return spread;
   }
   const source = openSource(config, inputs);
   try {
-    let simulation: Simulation;
+    let loop: { run(): SimulationOutcome };
     try {
-      simulation = new Simulation(config, factory, source, options, progress);
+      // The host loop: each queue its own world (rings, NAPI, strategy instance, page table,
+      // clock, release heap), all page tables drawing from one HostPageBudget.
+      loop =
+        config.host.queues > 1
+          ? new HostSimulation(config, factory, source, new HostTraffic(config, inputs.capture), options, progress)
+          : new Simulation(config, factory, source, options, progress);
     } catch (e) {
       if (!isQueueCannotStart(e)) throw e;
       return notStartedOutcome(config, factory.name, factory.options, source, options, progress, e.message);
     }
-    return simulation.run();
-  } finally {
-    source.close();
-  }
-}
-
-/**
- * One strategy on a host of `config.host.queues` RX queues: each queue its
- * own world (rings, NAPI, strategy instance from its own `factory.create`,
- * page table, clock, release heap), all page tables drawing from one
- * {@link HostPageBudget}. Used for more than one queue; one queue runs the
- * single-queue loop of `simulation.ts`, unchanged.
- */
-function simulateHost(
-  config: ScenarioConfig,
-  factory: RxStrategyFactory,
-  inputs: PreparedInputs,
-  options: RunOptions,
-  progress: ProgressSpan,
-): SimulationOutcome {
-  const source = openSource(config, inputs);
-  try {
-    const traffic = new HostTraffic(config, inputs.capture);
-    let sim: HostSimulation;
-    try {
-      sim = new HostSimulation(config, factory, source, traffic, options, progress);
-    } catch (e) {
-      if (!isQueueCannotStart(e)) throw e;
-      return notStartedOutcome(config, factory.name, factory.options, source, options, progress, e.message);
-    }
-    return sim.run();
+    return loop.run();
   } finally {
     source.close();
   }
