@@ -1,13 +1,6 @@
-import {
-  COMPL_RX_ERROR,
-  type ManualClock,
-  type PageTable,
-  type RxQueue,
-  type RxStrategyFactory,
-  type StackSink,
-} from "@rxsim/core";
-import { HOLD_BATCHED, HOLD_IMMEDIATE } from "./hold-sampler.js";
+import { COMPL_RX_ERROR, type ManualClock, type PageTable, type RxQueue, type RxStrategyFactory } from "@rxsim/core";
 import type { HoldTable } from "./hold-table.js";
+import { LaneStack } from "./host-lanes.js";
 import { type CounterSnapshot, takeSnapshot } from "./metrics.js";
 import type { MisbehavingDevice } from "./misbehaving-device.js";
 import { type NapiSettings, napiSettings } from "./napi-settings.js";
@@ -23,8 +16,6 @@ import { formatTraceArrival, type TraceSink } from "./trace.js";
 // Imported bindings copied to module constants for the hot loop: under a module
 // runner such as vitest's, every read of an imported binding is a getter call.
 const RX_ERROR = COMPL_RX_ERROR;
-const IMMEDIATE = HOLD_IMMEDIATE;
-const BATCHED = HOLD_BATCHED;
 
 const INF = Number.POSITIVE_INFINITY;
 const NAPI_IDLE = 0;
@@ -44,7 +35,7 @@ const PROGRESS_EVERY = 65536;
  * whereas one long-running loop waits for on-stack replacement, which on
  * Node 20 can leave a whole run in unoptimized code.
  */
-export class Simulation implements StackSink {
+export class Simulation {
   private readonly config: ScenarioConfig;
   private readonly factory: RxStrategyFactory;
   private readonly source: PacketSource;
@@ -63,9 +54,10 @@ export class Simulation implements StackSink {
   private readonly record: TraceSink | null;
   private readonly onProgress: ((done: number, total: number) => void) | undefined;
   private readonly progressTotal: number;
-  private readonly batchIntervalNs: number;
   /** False when every hold is immediate: the stack then needs no per-packet lookup. */
   private readonly trackHolds: boolean;
+  /** Where polls deliver skbs: released at once or at their hold's end. */
+  private readonly stack: LaneStack;
   private readonly budget: number;
   /** NAPI timing and warm-up, from the config. */
   private readonly napi: NapiSettings;
@@ -105,9 +97,12 @@ export class Simulation implements StackSink {
     this.source = source;
     this.options = options;
     this.progress = progress;
-    this.batchIntervalNs = config.stack.batchIntervalNs;
     this.trackHolds = !source.allImmediate;
-    const world = createWorld(config, factory, this, options.decisionLog ?? null);
+    // The stack is the host loop's LaneStack too: RxQueue.poll's call to deliver then sees one
+    // class whether a process runs one queue or many (two would make it polymorphic for both).
+    this.stack = new LaneStack(this.trackHolds, config.stack.batchIntervalNs);
+    const world = createWorld(config, factory, this.stack, options.decisionLog ?? null);
+    this.stack.world = world;
     this.clock = world.clock;
     this.pages = world.pages;
     this.queue = world.queue;
@@ -122,22 +117,6 @@ export class Simulation implements StackSink {
     this.progressTotal = progress.total > 0 ? progress.total : source.total;
     this.budget = world.queue.config.budget;
     this.napi = napiSettings(config);
-  }
-
-  /** The stack receives an skb (called by `RxQueue.poll`): release it now or schedule its release. */
-  deliver(skb: number, cookie: number): void {
-    // A negative cookie marks a bogus completion a broken strategy accepted: it has no hold.
-    if (!this.trackHolds || cookie < 0) {
-      this.queue.releaseSkb(skb, true);
-      return;
-    }
-    const hold = this.holds.take(cookie);
-    if (hold === IMMEDIATE) {
-      this.queue.releaseSkb(skb, true);
-      return;
-    }
-    const at = hold === BATCHED ? Math.ceil(this.now / this.batchIntervalNs) * this.batchIntervalNs : this.now + hold;
-    this.heap.push(at, skb);
   }
 
   run(): SimulationOutcome {
@@ -271,6 +250,7 @@ export class Simulation implements StackSink {
       // gve_rx_poll_dqo: up to budget packets, then one refill.
       if (this.napi.ooo) queue.deviceFlush();
       const budget = this.budget;
+      this.stack.now = now;
       const work = queue.poll(budget);
       if (!queue.hasCompletions()) this.holds.epoch++;
       if (this.napi.timerOn && this.timerAt === INF && this.bufq.availableToHardware() < this.napi.timerThreshold) {
