@@ -28,7 +28,7 @@ export function parseThreads(text: string | undefined): number | undefined {
 
 /**
  * Multi-queue runs of these strategies spread over `threads` threads
- * (default: every CPU, for runs of at least 200,000 packets); results are the
+ * (default: every CPU, for runs of at least 2,000,000 packets); results are the
  * same as in one thread. Asked for explicitly (`--threads n`), every
  * multi-queue run is spread and each says on stderr how it ran.
  */

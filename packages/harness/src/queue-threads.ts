@@ -23,7 +23,7 @@ export interface QueueThreadsOptions {
   refOf(factory: RxStrategyFactory): unknown;
   /** Threads at most (default: the machine's available parallelism). Fewer than 2: nothing is spread. */
   readonly threads?: number;
-  /** Runs of fewer packets stay in one thread, where starting threads would cost more than they save (default 200,000). */
+  /** Runs of fewer packets stay in one thread, where starting threads would cost more than they save (default 2,000,000: measured break-even of a one-shot CLI run, docs/benchmarks/2026-11-30.md). */
   readonly minPackets?: number;
   /** Told how each multi-queue run went: over how many threads, or in one thread and why. */
   onRun?(report: QueueThreadsReport): void;
@@ -60,7 +60,7 @@ const WAKE_MS = 100;
  */
 export function createQueueThreads(options: QueueThreadsOptions): QueueThreads {
   const threads = options.threads ?? availableParallelism();
-  const minPackets = options.minPackets ?? 200_000;
+  const minPackets = options.minPackets ?? 2_000_000;
   const loader = String(options.loader);
   const pool = new ThreadPool();
   return {
