@@ -3,6 +3,7 @@ import type { HostTotals } from "./host-metrics.js";
 import { combineQueues, type GroupEnd } from "./host-metrics.js";
 import { HostSimulation } from "./host-simulation.js";
 import { HostTraffic } from "./host-traffic.js";
+import type { PacketSource } from "./packet-source.js";
 import { ResidentChunks, ResidentMerge } from "./resident-records.js";
 import { openSource, type PreparedInputs } from "./run-inputs.js";
 import type { RunOptions, SimulationOutcome } from "./run-options.js";
@@ -12,20 +13,24 @@ import { latestStop, type StopKey, stopsLater } from "./stop-key.js";
 import type { TimeSeries } from "./time-series.js";
 
 /**
- * Whether this run of a multi-queue host may be spread over groups of queues
- * with the same result: no host page cap (the one thing queues share), and
- * nothing that needs the one-thread loop (a decision log or trace being
- * written, an inspector, trace traffic).
+ * Why this run of a multi-queue host may not be spread over groups of queues
+ * with the same result, or null when it may: one queue; a host page cap (the
+ * one thing queues share); something that needs the one-thread loop (a
+ * decision log or trace being written, an inspector, trace traffic).
  */
+export function spreadRefusal(config: ScenarioConfig, options: RunOptions): string | null {
+  if (config.host.queues < 2) return "one queue";
+  if (config.memory.maxPages !== null) return "a host page cap: the queues compete for its pages";
+  if (config.traffic.kind === "trace") return "trace traffic";
+  if (options.decisionLog !== undefined || options.recordTrace !== undefined || options.inspect !== undefined) {
+    return "a trace, a decision log or an inspector needs one loop";
+  }
+  return null;
+}
+
+/** True when {@link spreadRefusal} finds nothing against spreading this run. */
 export function canSpread(config: ScenarioConfig, options: RunOptions): boolean {
-  return (
-    config.host.queues > 1 &&
-    config.memory.maxPages === null &&
-    config.traffic.kind !== "trace" &&
-    options.decisionLog === undefined &&
-    options.recordTrace === undefined &&
-    options.inspect === undefined
-  );
+  return spreadRefusal(config, options) === null;
 }
 
 /**
@@ -124,7 +129,7 @@ export function combineGroups(
 export class GroupRun {
   readonly sim: HostSimulation;
   readonly traffic: HostTraffic;
-  private readonly close: () => void;
+  private readonly source: PacketSource;
 
   constructor(
     config: ScenarioConfig,
@@ -135,6 +140,7 @@ export class GroupRun {
     onProgress?: (done: number, total: number) => void,
   ) {
     const source = openSource(config, inputs);
+    this.source = source;
     try {
       this.traffic = new HostTraffic(config, inputs.capture);
       const recorder = new ResidentChunks(send);
@@ -154,7 +160,6 @@ export class GroupRun {
       source.close();
       throw e;
     }
-    this.close = () => source.close();
   }
 
   /** Start-up; returns the group's pages after it. */
@@ -186,7 +191,7 @@ export class GroupRun {
         napiCpu: t.napiCpu,
       };
     } finally {
-      this.close();
+      this.source.close();
     }
   }
 }

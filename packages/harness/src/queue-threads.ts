@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { RxStrategyFactory } from "@rxsim/core";
 import { DISK_TRAFFIC_FILES } from "./disk-traffic-files.js";
-import { canSpread, combineGroups, type GroupFinish, type GroupLoopEnd, queueGroups } from "./host-groups.js";
+import { combineGroups, type GroupFinish, type GroupLoopEnd, queueGroups, spreadRefusal } from "./host-groups.js";
 import { ABANDON, ADVANCE, FINISH, type GroupMessage, type GroupRunRequest } from "./queue-thread-protocol.js";
 import { ResidentMerge } from "./resident-records.js";
 import type { ProgressSpan, QueueThreads, RunOptions, SimulationOutcome } from "./run-options.js";
@@ -72,8 +72,8 @@ export function createQueueThreads(options: QueueThreadsOptions): QueueThreads {
         return null;
       };
       if (config.host.queues < 2) return null;
-      if (config.memory.maxPages !== null) return oneThread("a host page cap: the queues compete for its pages");
-      if (!canSpread(config, runOptions)) return oneThread("a trace, a decision log or an inspector needs one loop");
+      const refused = spreadRefusal(config, runOptions);
+      if (refused !== null) return oneThread(refused);
       if (config.packets < minPackets) return oneThread(`fewer than ${minPackets} packets`);
       // A capture is read again by each thread; from disk only.
       if (config.traffic.kind === "capture" && inputs.files !== DISK_TRAFFIC_FILES) {
