@@ -379,30 +379,34 @@ export class RxQueue {
     if (!skbs.isLive(skb)) throw new Error(`skb ${skb} is not live (released twice?)`);
     const prevNapi = this.pages.inNapi;
     this.pages.inNapi = inNapi;
-    const strategy = this.strategy;
-    const notify = this.notifyRelease;
-    for (let f = skbs.fragHead[skb]; f !== NONE; f = skbs.fragNext[f]) {
-      const page = skbs.fragPage[f];
-      const off = skbs.fragOff[f];
-      const len = skbs.fragLen[f];
-      if (this.log) logRelease(this.log, this.clock, page, off, len, inNapi);
-      if (this.checker) this.checker.released(page, off, len);
-      // The page table throws nothing itself: what escapes put is the strategy's listener.
-      try {
-        this.pages.put(page);
-      } catch (e) {
-        throw strategyThrew(this.strategyName, "onPageCountDrop", e);
-      }
-      if (notify) {
-        try {
-          (strategy as Required<RxStrategy>).onFragmentRelease(page, off, len, inNapi);
-        } catch (e) {
-          throw strategyThrew(this.strategyName, "onFragmentRelease", e);
-        }
+    // The first fragment sits in the skb's record; only packets of several buffers have a list.
+    if (skbs.fragCount[skb] > 0) this.releaseFrag(skbs.firstPage[skb], skbs.firstOff[skb], skbs.firstLen[skb], inNapi);
+    if (skbs.fragCount[skb] > 1) {
+      for (let f = skbs.fragHead[skb]; f !== NONE; f = skbs.fragNext[f]) {
+        this.releaseFrag(skbs.fragPage[f], skbs.fragOff[f], skbs.fragLen[f], inNapi);
       }
     }
     skbs.freeSkbRecord(skb);
     this.pages.inNapi = prevNapi;
+  }
+
+  /** One fragment of a released skb: `put_page`, and the strategy's `onFragmentRelease` when it listens. */
+  private releaseFrag(page: number, off: number, len: number, inNapi: boolean): void {
+    if (this.log) logRelease(this.log, this.clock, page, off, len, inNapi);
+    if (this.checker) this.checker.released(page, off, len);
+    // The page table throws nothing itself: what escapes put is the strategy's listener.
+    try {
+      this.pages.put(page);
+    } catch (e) {
+      throw strategyThrew(this.strategyName, "onPageCountDrop", e);
+    }
+    if (this.notifyRelease) {
+      try {
+        (this.strategy as Required<RxStrategy>).onFragmentRelease(page, off, len, inNapi);
+      } catch (e) {
+        throw strategyThrew(this.strategyName, "onFragmentRelease", e);
+      }
+    }
   }
 
   // ---- teardown ----------------------------------------------------------

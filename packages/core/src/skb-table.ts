@@ -5,7 +5,10 @@ const NONE = -1;
  *
  * One record per received packet: the head skb and any skbs chained after
  * `MAX_SKB_FRAGS` fragments are one record here, because the stack frees them
- * together. Fragments form an index-linked list per skb. Ids are reused.
+ * together. The first fragment lives in the skb's own record (`firstPage`,
+ * `firstOff`, `firstLen`): most packets fit one buffer, and those then touch
+ * no fragment record at all. Later fragments form an index-linked list from
+ * `fragHead`. Ids are reused.
  */
 export class SkbTable {
   /** Live skbs. */
@@ -13,9 +16,15 @@ export class SkbTable {
   /** Most skbs alive at once. */
   peakLive = 0;
 
+  /** Fragments of each skb, -1 once it is freed. */
+  fragCount: Int32Array;
+  /** The first fragment of each skb (valid when `fragCount` ≥ 1). */
+  firstPage: Int32Array;
+  firstOff: Int32Array;
+  firstLen: Int32Array;
+  /** The second and later fragments: list head and tail, or -1. */
   fragHead: Int32Array;
   fragTail: Int32Array;
-  fragCount: Int32Array;
   cookie: Float64Array;
   private skbNextFree: Int32Array;
   private freeSkb = NONE;
@@ -29,15 +38,23 @@ export class SkbTable {
   private nextFrag = 0;
 
   constructor(initial = 256) {
+    this.fragCount = new Int32Array(initial);
+    this.firstPage = new Int32Array(initial);
+    this.firstOff = new Int32Array(initial);
+    this.firstLen = new Int32Array(initial);
     this.fragHead = new Int32Array(initial);
     this.fragTail = new Int32Array(initial);
-    this.fragCount = new Int32Array(initial);
     this.cookie = new Float64Array(initial);
     this.skbNextFree = new Int32Array(initial);
-    this.fragPage = new Int32Array(initial * 2);
-    this.fragOff = new Int32Array(initial * 2);
-    this.fragLen = new Int32Array(initial * 2);
-    this.fragNext = new Int32Array(initial * 2);
+    this.fragPage = new Int32Array(initial);
+    this.fragOff = new Int32Array(initial);
+    this.fragLen = new Int32Array(initial);
+    this.fragNext = new Int32Array(initial);
+  }
+
+  /** Skb records the table has room for before it grows. */
+  get capacity(): number {
+    return this.fragCount.length;
   }
 
   /** Allocate an empty skb record. */
@@ -47,10 +64,9 @@ export class SkbTable {
       this.freeSkb = this.skbNextFree[s];
     } else {
       s = this.nextSkb++;
-      if (s >= this.fragHead.length) this.growSkbs();
+      if (s >= this.fragCount.length) this.growSkbs();
     }
     this.fragHead[s] = NONE;
-    this.fragTail[s] = NONE;
     this.fragCount[s] = 0;
     this.cookie[s] = cookie;
     if (++this.live > this.peakLive) this.peakLive = this.live;
@@ -59,6 +75,13 @@ export class SkbTable {
 
   /** Append a fragment to skb `s`. */
   addFrag(s: number, page: number, off: number, len: number): void {
+    const n = this.fragCount[s]++;
+    if (n === 0) {
+      this.firstPage[s] = page;
+      this.firstOff[s] = off;
+      this.firstLen[s] = len;
+      return;
+    }
     let f = this.freeFrag;
     if (f !== NONE) {
       this.freeFrag = this.fragNext[f];
@@ -70,24 +93,20 @@ export class SkbTable {
     this.fragOff[f] = off;
     this.fragLen[f] = len;
     this.fragNext[f] = NONE;
-    const t = this.fragTail[s];
-    if (t === NONE) this.fragHead[s] = f;
-    else this.fragNext[t] = f;
+    if (n === 1) this.fragHead[s] = f;
+    else this.fragNext[this.fragTail[s]] = f;
     this.fragTail[s] = f;
-    this.fragCount[s]++;
   }
 
   /** Return skb `s` and its fragment records to the free lists (after the caller released the pages). */
   freeSkbRecord(s: number): void {
-    let f = this.fragHead[s];
+    let f = this.fragCount[s] > 1 ? this.fragHead[s] : NONE;
     while (f !== NONE) {
       const next = this.fragNext[f];
       this.fragNext[f] = this.freeFrag;
       this.freeFrag = f;
       f = next;
     }
-    this.fragHead[s] = NONE;
-    this.fragTail[s] = NONE;
     this.fragCount[s] = -1;
     this.skbNextFree[s] = this.freeSkb;
     this.freeSkb = s;
@@ -107,10 +126,13 @@ export class SkbTable {
   }
 
   private growSkbs(): void {
-    const cap = this.fragHead.length * 2;
+    const cap = this.fragCount.length * 2;
+    this.fragCount = growI32(this.fragCount, cap);
+    this.firstPage = growI32(this.firstPage, cap);
+    this.firstOff = growI32(this.firstOff, cap);
+    this.firstLen = growI32(this.firstLen, cap);
     this.fragHead = growI32(this.fragHead, cap);
     this.fragTail = growI32(this.fragTail, cap);
-    this.fragCount = growI32(this.fragCount, cap);
     this.skbNextFree = growI32(this.skbNextFree, cap);
     const c = new Float64Array(cap);
     c.set(this.cookie);

@@ -158,7 +158,7 @@ export class Simulation {
       releaseHeapCapacity: heap.capacity,
       holdTableCapacity: holds.capacity,
       timeSeriesCapacity: series.capacity,
-      skbTableCapacity: queue.skbs.fragHead.length,
+      skbTableCapacity: queue.skbs.capacity,
       queue,
       pages,
     });
