@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runBuilt, runInProcess, tempDir } from "../test-support/run-cli.js";
+import { INLINING_FLAGS } from "./v8-tuning.js";
 
 describe("rxsim perf", () => {
   interface Row {
@@ -50,6 +51,8 @@ describe("rxsim perf", () => {
     }
     expect(out.machine.node).toBe(process.version);
     expect(out.isolation).toBe("none");
+    // In process, nothing raised V8's inlining budget (only the rxsim command does), and the record says so.
+    expect(out.v8).toEqual({ inlining: "default", flags: [] });
     expect(out.loadAverage.before).toHaveLength(3);
     expect(Date.parse(out.date)).toBeGreaterThan(0);
   });
@@ -62,12 +65,26 @@ describe("rxsim perf", () => {
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(readFileSync(json, "utf8"));
     expect(out.isolation).toBe("worker");
+    expect(out.v8).toEqual({ inlining: "raised", flags: [...INLINING_FLAGS] });
+    expect(r.stdout).toMatch(/V8 inlining budget raised/);
     expect(out.results.map((x: Row) => `${x.measure}/${x.checker}`)).toEqual([
       "simulation/off",
       "simulation/on",
       "strategy-loop/off",
     ]);
     for (const x of out.results as Row[]) expect(x.packetsPerSecond.min).toBeGreaterThan(0);
+  });
+
+  it("RXSIM_V8_DEFAULTS=1 keeps V8's own inlining budget, and the record says so (built CLI)", () => {
+    const dir = tempDir();
+    const json = join(dir, "p.json");
+    const args = ["perf", "--strategies", "naive", "--packets", "5000", "--checker-packets", "1000"];
+    const r = runBuilt([...args, "--loop-packets", "0", "--runs", "1", "--json", json], undefined, 300_000, {
+      RXSIM_V8_DEFAULTS: "1",
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/V8 inlining budget default/);
+    expect(JSON.parse(readFileSync(json, "utf8")).v8).toEqual({ inlining: "default", flags: [] });
   });
 
   it("--queues 4 times a 4-queue host spread over threads, in one thread and one queue alone, in turn (built CLI)", () => {

@@ -41,10 +41,11 @@ export async function runInProcess(args: string[]): Promise<CliRun> {
  * `timeoutMs` is killed (code -1): a hung CLI fails its test instead of
  * hanging the test worker, whose own timeout cannot stop a synchronous spawn.
  */
-export function runBuilt(args: string[], cwd?: string, timeoutMs = 300_000): CliRun {
+export function runBuilt(args: string[], cwd?: string, timeoutMs = 300_000, env?: NodeJS.ProcessEnv): CliRun {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: "utf8",
     cwd,
+    env: env ? { ...process.env, ...env } : process.env,
     timeout: timeoutMs,
     killSignal: "SIGKILL",
   });

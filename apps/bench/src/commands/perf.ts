@@ -9,6 +9,7 @@ import { machineInfo } from "../machine.js";
 import { assertWritable, writeOutput } from "../output-paths.js";
 import { measure, type PerfMeasure, type PerfSample, type PerfTask } from "../perf-measure.js";
 import type { PerfWorkerData } from "../perf-worker.js";
+import { INLINING_FLAGS, inliningBudget } from "../v8-tuning.js";
 
 /** Flags of `rxsim perf`. */
 export interface PerfFlags {
@@ -260,6 +261,8 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
     ? "; with the profile, each simulation run is paired with the same run unpriced (profile none), alternating which goes first"
     : "";
   const load = `load average ${loadBefore[0].toFixed(1)} before, ${loadAfter[0].toFixed(1)} after`;
+  const inlining = inliningBudget();
+  const v8 = { inlining, flags: inlining === "raised" ? INLINING_FLAGS : [] };
   const hosts = results.filter((r) => r.host);
   let hostTable = "";
   if (hosts.length > 0) {
@@ -297,8 +300,8 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
       `${ht.toString()}\n`;
   }
   process.stdout.write(
-    `rxsim perf on scenario default, cost profile ${costProfile?.name ?? "none"} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${date}\n` +
-      `${runs} timed runs per row after a warm-up; isolation: ${flags.isolate === "worker" ? "a fresh worker thread per row" : "none (one process)"}${pairing}; ${load}\n` +
+    `rxsim perf on scenario default, cost profile ${costProfile?.name ?? "none"} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (V8 inlining budget ${inlining}), ${date}\n` +
+      `${runs} timed runs per row after an untimed run of the same length; isolation: ${flags.isolate === "worker" ? "a fresh worker thread per row" : "none (one process)"}${pairing}; ${load}\n` +
       `${table.toString()}\n${hostTable}`,
   );
   if (flags.json) {
@@ -310,6 +313,7 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
       costProfile: costProfile?.name ?? "none",
       date,
       machine,
+      v8,
       runs,
       queues,
       isolation: flags.isolate,
