@@ -59,8 +59,15 @@ export class RxDevice {
   receive(len: number, flags: number, cookie: number): boolean {
     const bufq = this.bufq;
     if (this.stopped) return false;
-    // Find how many buffers the packet needs, without taking any yet.
     let visible = bufq.visibleToDevice();
+    // Most packets fit the next buffer: one completion, straight to the complq (in-order device).
+    if (visible !== 0 && this.oooWindow === 1 && len <= bufq.len[bufq.hwHead]) {
+      const s = bufq.hwHead;
+      bufq.hwHead = (s + 1) & bufq.mask;
+      this.complq.write(bufq.bufId[s], len, EOP | (flags & (RX_ERROR | SKB_FAIL | RSC)), cookie);
+      return true;
+    }
+    // Find how many buffers the packet needs, without taking any yet.
     let need = 0;
     let covered = 0;
     let slot = bufq.hwHead;

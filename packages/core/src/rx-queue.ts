@@ -32,6 +32,10 @@ import {
 } from "./strategy-fault.js";
 
 const NONE = -1;
+/** The solo skb (see RxQueue.soloSkb): none, being built, or handed to the stack and not yet released. */
+const SOLO_NONE = 0;
+const SOLO_BUILDING = 1;
+const SOLO_DELIVERED = 2;
 // Module constants for the per-packet paths: under a module runner (vitest) every
 // read of an imported binding is a getter call.
 const EOP = COMPL_EOP;
@@ -102,11 +106,22 @@ export class RxQueue {
   private tailFrags = 0;
   private skbBytes = 0;
 
+  // A one-buffer packet's skb (most packets) is built in these scalars under a reserved id,
+  // `soloSkb`, and written into the SkbTable only when it gains a second fragment or the
+  // stack keeps it past `deliver`: a stack that releases at once never touches the table.
+  private soloSkb: number;
+  private soloState = SOLO_NONE;
+  private soloPage = 0;
+  private soloOff = 0;
+  private soloLen = 0;
+  private soloCookie = 0;
+
   /** The NIC's side: takes posted buffers, writes completions. */
   private readonly device: RxDevice;
   private readonly posted = new PostedBuffers();
 
   constructor(options: RxQueueOptions) {
+    this.soloSkb = this.skbs.reserve();
     const config = resolveRxQueueConfig(options.config);
     if (options.pages.pageSize !== config.pageSize) {
       throw new RangeError(
@@ -282,7 +297,14 @@ export class RxQueue {
       counters.rx_packets++;
       counters.rx_bytes += this.skbBytes;
       this.skbHead = NONE;
-      this.stack.deliver(skb, cookie);
+      if (skb === this.soloSkb && this.soloState === SOLO_BUILDING) {
+        this.soloState = SOLO_DELIVERED;
+        this.stack.deliver(skb, cookie);
+        // Still delivered, not released: the stack holds it, so it needs its record.
+        if (this.soloState === SOLO_DELIVERED) this.writeSolo();
+      } else {
+        this.stack.deliver(skb, cookie);
+      }
     }
     this.refill();
     if (meter !== null) this.lastPollNs = meter.end(workDone);
@@ -334,19 +356,39 @@ export class RxQueue {
       page = this.redirect.page;
       offset = this.redirect.offset;
     }
+    if (this.checker) this.checker.held(page, offset, bytes);
     if (this.skbHead === NONE) {
-      this.skbHead = this.skbs.allocSkb(cookie);
-      this.tailFrags = 0;
-      this.skbBytes = 0;
-    } else if (this.tailFrags === this.config.maxSkbFrags) {
+      // A new skb, kept in scalars until it needs its record (see soloSkb).
+      this.skbs.countLive();
+      this.skbHead = this.soloSkb;
+      this.soloState = SOLO_BUILDING;
+      this.soloPage = page;
+      this.soloOff = offset;
+      this.soloLen = bytes;
+      this.soloCookie = cookie;
+      this.tailFrags = 1;
+      this.skbBytes = bytes;
+      return 0;
+    }
+    if (this.skbHead === this.soloSkb && this.soloState === SOLO_BUILDING) this.writeSolo();
+    if (this.tailFrags === this.config.maxSkbFrags) {
       this.counters.chainedSkbs++;
       this.tailFrags = 0;
     }
     this.skbs.addFrag(this.skbHead, page, offset, bytes);
     this.tailFrags++;
     this.skbBytes += bytes;
-    if (this.checker) this.checker.held(page, offset, bytes);
     return 0;
+  }
+
+  /** The skb in the solo scalars gets its SkbTable record (same id, already counted live); a new id is reserved. */
+  private writeSolo(): void {
+    const skbs = this.skbs;
+    const skb = this.soloSkb;
+    skbs.open(skb, this.soloCookie);
+    skbs.addFrag(skb, this.soloPage, this.soloOff, this.soloLen);
+    this.soloState = SOLO_NONE;
+    this.soloSkb = skbs.reserve();
   }
 
   /** True while `bufId` is posted and the strategy has not taken it back. */
@@ -376,8 +418,17 @@ export class RxQueue {
    */
   releaseSkb(skb: number, inNapi = false): void {
     const skbs = this.skbs;
-    if (!skbs.isLive(skb)) throw new Error(`skb ${skb} is not live (released twice?)`);
     const prevNapi = this.pages.inNapi;
+    if (skb === this.soloSkb && this.soloState !== SOLO_NONE) {
+      // The one-buffer skb still in the solo scalars: no record to read or free.
+      this.pages.inNapi = inNapi;
+      this.releaseFrag(this.soloPage, this.soloOff, this.soloLen, inNapi);
+      this.soloState = SOLO_NONE;
+      skbs.countFreed();
+      this.pages.inNapi = prevNapi;
+      return;
+    }
+    if (!skbs.isLive(skb)) throw new Error(`skb ${skb} is not live (released twice?)`);
     this.pages.inNapi = inNapi;
     // The first fragment sits in the skb's record; only packets of several buffers have a list.
     if (skbs.fragCount[skb] > 0) this.releaseFrag(skbs.firstPage[skb], skbs.firstOff[skb], skbs.firstLen[skb], inNapi);

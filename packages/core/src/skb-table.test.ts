@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SkbTable } from "./skb-table.js";
 
-/** The fragments of `s` in order, as the queue's release walks them. */
-function frags(t: SkbTable, s: number): [number, number, number][] {
-  const out: [number, number, number][] = [];
-  if (t.fragCount[s] > 0) out.push([t.firstPage[s], t.firstOff[s], t.firstLen[s]]);
-  if (t.fragCount[s] > 1)
-    for (let f = t.fragHead[s]; f !== -1; f = t.fragNext[f]) out.push([t.fragPage[f], t.fragOff[f], t.fragLen[f]]);
-  return out;
-}
+const frags = (t: SkbTable, s: number) => t.fragments(s);
 
 describe("SkbTable", () => {
   it("keeps a one-buffer packet's fragment in the skb record and later ones in order in the list", () => {

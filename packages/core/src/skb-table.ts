@@ -57,8 +57,20 @@ export class SkbTable {
     return this.fragCount.length;
   }
 
-  /** Allocate an empty skb record. */
+  /** Allocate an empty skb record: {@link reserve}, {@link open} and {@link countLive} in one. */
   allocSkb(cookie: number): number {
+    const s = this.reserve();
+    this.open(s, cookie);
+    this.countLive();
+    return s;
+  }
+
+  /**
+   * Take a record id off the free list without opening it: not live, nothing
+   * written. The queue builds a one-buffer packet's skb under such an id and
+   * writes the record only if the skb must outlive the stack's `deliver`.
+   */
+  reserve(): number {
     let s = this.freeSkb;
     if (s !== NONE) {
       this.freeSkb = this.skbNextFree[s];
@@ -66,11 +78,25 @@ export class SkbTable {
       s = this.nextSkb++;
       if (s >= this.fragCount.length) this.growSkbs();
     }
+    this.fragCount[s] = -1;
+    return s;
+  }
+
+  /** Write reserved record `s` as an empty skb (counted live separately: {@link countLive}). */
+  open(s: number, cookie: number): void {
     this.fragHead[s] = NONE;
     this.fragCount[s] = 0;
     this.cookie[s] = cookie;
+  }
+
+  /** One more live skb (its record may not be written yet). */
+  countLive(): void {
     if (++this.live > this.peakLive) this.peakLive = this.live;
-    return s;
+  }
+
+  /** One live skb fewer, for an skb released without a written record. */
+  countFreed(): void {
+    this.live--;
   }
 
   /** Append a fragment to skb `s`. */
@@ -113,9 +139,20 @@ export class SkbTable {
     this.live--;
   }
 
-  /** True when `s` names a live skb. */
+  /** True when `s` names a live skb with a written record (not a reserved id). */
   isLive(s: number): boolean {
     return s >= 0 && s < this.nextSkb && this.fragCount[s] >= 0;
+  }
+
+  /** The fragments of skb `s` in order, as `[page, offset, len]`: for tests and reports, not hot paths. */
+  fragments(s: number): [number, number, number][] {
+    const n = this.fragCount[s];
+    const out: [number, number, number][] = [];
+    if (n > 0) out.push([this.firstPage[s], this.firstOff[s], this.firstLen[s]]);
+    if (n > 1)
+      for (let f = this.fragHead[s]; f !== NONE; f = this.fragNext[f])
+        out.push([this.fragPage[f], this.fragOff[f], this.fragLen[f]]);
+    return out;
   }
 
   /** Ids of every live skb, ascending. */

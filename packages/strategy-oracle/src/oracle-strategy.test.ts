@@ -87,9 +87,7 @@ describe("oracle strategy", () => {
     const heldPerPage = new Map<number, number>();
     const skbs = sq.queue.skbs;
     for (const skb of sq.held) {
-      for (let f = skbs.fragHead[skb]; f !== -1; f = skbs.fragNext[f]) {
-        heldPerPage.set(skbs.fragPage[f], (heldPerPage.get(skbs.fragPage[f]) ?? 0) + 1);
-      }
+      for (const [page] of skbs.fragments(skb)) heldPerPage.set(page, (heldPerPage.get(page) ?? 0) + 1);
     }
     for (const page of sq.pages.allocatedPages()) expect(sq.pages.peek(page)).toBe(1 + (heldPerPage.get(page) ?? 0));
     sq.releaseAll(true);
