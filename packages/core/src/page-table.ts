@@ -175,6 +175,8 @@ class TypedPageTable implements PageTable {
   private readonly host: HostPageBudget | null;
 
   private readonly failProbability: number;
+  /** Some allocation can fail (a cap, a host budget or an injected failure): else alloc asks nothing. */
+  private readonly mayFail: boolean;
   private readonly failAttempts: Set<number> | null;
   private readonly failWindows: readonly (readonly [number, number])[];
   private readonly rng: Rng | undefined;
@@ -208,11 +210,17 @@ class TypedPageTable implements PageTable {
     this.host = options.host ?? null;
     if (p > 0 && !this.rng) throw new TypeError("failure.probability needs an rng stream");
     if (this.failWindows.length > 0 && !this.clock) throw new TypeError("failure.windows needs a clock");
+    this.mayFail =
+      Number.isFinite(maxPages) ||
+      this.host !== null ||
+      this.failAttempts !== null ||
+      this.failWindows.length > 0 ||
+      p > 0;
   }
 
   alloc(owner = 0): number {
     const attempt = ++this.attempts;
-    if (this.shouldFail(attempt)) {
+    if (this.mayFail && this.shouldFail(attempt)) {
       this.allocFailures++;
       if (this.log !== null) this.log.line(`P alloc-fail ${attempt}`);
       return NO_PAGE;
