@@ -1,5 +1,7 @@
 import { createDqoStrategy } from "@rxsim/strategy-dqo";
 import { createNaiveStrategy } from "@rxsim/strategy-naive";
+import { createOracleStrategy } from "@rxsim/strategy-oracle";
+import { createPagePoolStrategy } from "@rxsim/strategy-page-pool";
 import { describe, expect, it } from "vitest";
 import { StrategyLoop } from "./strategy-loop.js";
 
@@ -24,5 +26,22 @@ describe("StrategyLoop: the strategy alone, complete → put → refill every 64
     expect(c.allocs).toBe(allocs);
     expect(c.frees).toBe(10_000);
     expect(c.resident).toBe(allocs - 10_000);
+  });
+
+  it("the oracle hears of each release (onFragmentRelease) and reuses its pieces: pages stay bounded", () => {
+    const loop = new StrategyLoop(createOracleStrategy());
+    expect(loop.run(100_000)).toBe(100_000);
+    const stats = loop.strategy.stats();
+    // Two 2 KiB pieces per 4 KiB page: the ring's 1023 buffers need at most 1023 pages, and
+    // 64 more while the 64 completed since the last refill wait; never one page per buffer.
+    expect(loop.pages.counters().allocs).toBeLessThanOrEqual(1023 + 64);
+    expect(stats.pieces_reused).toBeGreaterThan(90_000);
+  });
+
+  it("page_pool hears the stack let go (onPageCountDrop, in NAPI) and recycles instead of allocating", () => {
+    const loop = new StrategyLoop(createPagePoolStrategy());
+    expect(loop.run(100_000)).toBe(100_000);
+    expect(loop.pages.counters().allocs).toBeLessThan(4_000);
+    expect(loop.pages.counters().resident).toBeLessThan(4_000);
   });
 });
