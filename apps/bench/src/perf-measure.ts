@@ -119,13 +119,22 @@ function measureHost(factory: RxStrategyFactory, task: PerfTask, one: ScenarioCo
   return { ...spread, oneThread, oneQueue, threads };
 }
 
+/** Packets a simulation row runs untimed before its timed runs (at least two runs, at most {@link WARM_RUNS_MAX}). */
+export const WARM_PACKETS = 2_000_000;
+/** Most untimed runs a row makes (rows of a few thousand packets, as in tests, need no more). */
+export const WARM_RUNS_MAX = 8;
+
 /**
  * Measure `factory`: the whole simulation on `default` (checker off or on),
- * or the strategy alone in a {@link StrategyLoop}. First one untimed run of
- * the same length, so the timed runs find the code V8 settles on: a shorter
- * warm-up left the first timed run to re-optimize when the byte counters
- * outgrow small integers (past 2^31 bytes, about 1.4 M packets of 1,500
- * bytes) and on paths the warm-up never took; then `runs` timed runs.
+ * or the strategy alone in a {@link StrategyLoop}. First untimed runs of the
+ * same length, {@link WARM_PACKETS} packets in all and two runs at least, so the timed runs
+ * find the code V8 settles on: a shorter warm-up left the first timed run to
+ * re-optimize when the byte counters outgrow small integers (past 2^31 bytes,
+ * about 1.4 M packets of 1,500 bytes) and on paths the warm-up never took,
+ * and a single warm-up run left the first timed run (with the checker on, the
+ * first two) at about half speed: the second run of a simulation takes paths
+ * the first did not (`--trace-deopt`: `handleCompletion`), and V8 recompiles
+ * the whole inlined chain; then `runs` timed runs.
  */
 export function measure(factory: RxStrategyFactory, task: PerfTask): PerfSample {
   if (task.measure === "strategy-loop") {
@@ -143,11 +152,12 @@ export function measure(factory: RxStrategyFactory, task: PerfTask): PerfSample 
     `checker=${task.checker}`,
   ]);
   if (task.measure === "host") return measureHost(factory, task, config);
-  runStrategy(config, factory);
+  const warmRuns = Math.min(WARM_RUNS_MAX, Math.max(2, Math.ceil(WARM_PACKETS / task.packets)));
+  for (let i = 0; i < warmRuns; i++) runStrategy(config, factory);
   if (task.costProfile && task.costProfile.name !== "none") {
     // The same simulation unpriced, warmed up and timed in pairs with the priced one: what the profile costs.
     const unpriced = { ...config, costProfile: scenario.costProfile };
-    runStrategy(unpriced, factory);
+    for (let i = 0; i < warmRuns; i++) runStrategy(unpriced, factory);
     return timedPairs(
       task.runs,
       () => void runStrategy(config, factory),
