@@ -6,19 +6,8 @@
 //   node scripts/machine-noise.mjs
 import { Worker } from "node:worker_threads";
 
-const BODY = `
-const a = new Int32Array(1 << 16);
-function work(n) {
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    const j = (i * 2654435761) & 0xffff;
-    a[j] = (a[j] + i) | 0;
-    s = (s + a[(j + 7) & 0xffff]) | 0;
-  }
-  return s;
-}
-work(1e6);
-`;
+// The loop is the one `rxsim perf` times before and after its measurements (run `pnpm build` first).
+const { NOISE_LOOP_SOURCE: BODY } = await import("../apps/bench/dist/machine-noise.js");
 
 const alone = new Function(
   `${BODY}; const r = []; for (let k = 0; k < 10; k++) { const t = performance.now(); work(5e7); r.push(Math.round(performance.now() - t)); } return r;`,

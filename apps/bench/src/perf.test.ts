@@ -54,6 +54,12 @@ describe("rxsim perf", () => {
     // In process, nothing raised V8's inlining budget (only the rxsim command does), and the record says so.
     expect(out.v8).toEqual({ inlining: "default", flags: [] });
     expect(out.loadAverage.before).toHaveLength(3);
+    // The machine's own noise around the measurements, with each run's time.
+    for (const probe of [out.machineNoise.before, out.machineNoise.after]) {
+      expect(probe.runsMs).toHaveLength(10);
+      expect(probe.ratio).toBeCloseTo(Math.max(...probe.runsMs) / Math.min(...probe.runsMs), 6);
+    }
+    expect(r.stdout).toMatch(/machine noise ×\d+\.\d\d before, ×\d+\.\d\d after/);
     expect(Date.parse(out.date)).toBeGreaterThan(0);
   });
 

@@ -6,6 +6,7 @@ import { resolveCostProfile } from "../cost-profile-input.js";
 import { CliError } from "../errors.js";
 import { loadStrategies } from "../load-strategies.js";
 import { machineInfo } from "../machine.js";
+import { probeNoise } from "../machine-noise.js";
 import { assertWritable, writeOutput } from "../output-paths.js";
 import { measure, type PerfMeasure, type PerfSample, type PerfTask } from "../perf-measure.js";
 import type { PerfWorkerData } from "../perf-worker.js";
@@ -168,6 +169,8 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
   }
 
   const loadBefore = loadavg();
+  // How steady the machine is around the measurements: a figure taken while the fixed loop varied ×2 says little.
+  const noiseBefore = probeNoise();
   const results: PerfResult[] = [];
   for (const p of plan) {
     const task: PerfTask = {
@@ -217,6 +220,7 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
     });
   }
   const loadAfter = loadavg();
+  const noiseAfter = probeNoise();
 
   const machine = machineInfo();
   const date = new Date().toISOString();
@@ -260,7 +264,9 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
   const pairing = priced
     ? "; with the profile, each simulation run is paired with the same run unpriced (profile none), alternating which goes first"
     : "";
-  const load = `load average ${loadBefore[0].toFixed(1)} before, ${loadAfter[0].toFixed(1)} after`;
+  const load =
+    `load average ${loadBefore[0].toFixed(1)} before, ${loadAfter[0].toFixed(1)} after; ` +
+    `machine noise ×${noiseBefore.ratio.toFixed(2)} before, ×${noiseAfter.ratio.toFixed(2)} after (slowest / fastest of 10 runs of a fixed loop)`;
   const inlining = inliningBudget();
   const v8 = { inlining, flags: inlining === "raised" ? INLINING_FLAGS : [] };
   const hosts = results.filter((r) => r.host);
@@ -318,6 +324,7 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
       queues,
       isolation: flags.isolate,
       loadAverage: { before: loadBefore, after: loadAfter },
+      machineNoise: { before: noiseBefore, after: noiseAfter },
       results,
     };
     writeOutput("--json", flags.json, `${JSON.stringify(doc, null, 2)}\n`);
