@@ -32,10 +32,6 @@ import {
 } from "./strategy-fault.js";
 
 const NONE = -1;
-/** The solo skb (see RxQueue.soloSkb): none, being built, or handed to the stack and not yet released. */
-const SOLO_NONE = 0;
-const SOLO_BUILDING = 1;
-const SOLO_DELIVERED = 2;
 // Module constants for the per-packet paths: under a module runner (vitest) every
 // read of an imported binding is a getter call.
 const EOP = COMPL_EOP;
@@ -109,8 +105,9 @@ export class RxQueue {
   // A one-buffer packet's skb (most packets) is built in these scalars under a reserved id,
   // `soloSkb`, and written into the SkbTable only when it gains a second fragment or the
   // stack keeps it past `deliver`: a stack that releases at once never touches the table.
+  // While it is `skbHead` it is being built; `soloLive` stays true until it is released.
   private soloSkb: number;
-  private soloState = SOLO_NONE;
+  private soloLive = false;
   private soloPage = 0;
   private soloOff = 0;
   private soloLen = 0;
@@ -297,14 +294,9 @@ export class RxQueue {
       counters.rx_packets++;
       counters.rx_bytes += this.skbBytes;
       this.skbHead = NONE;
-      if (skb === this.soloSkb && this.soloState === SOLO_BUILDING) {
-        this.soloState = SOLO_DELIVERED;
-        this.stack.deliver(skb, cookie);
-        // Still delivered, not released: the stack holds it, so it needs its record.
-        if (this.soloState === SOLO_DELIVERED) this.writeSolo();
-      } else {
-        this.stack.deliver(skb, cookie);
-      }
+      this.stack.deliver(skb, cookie);
+      // The stack holds the solo skb past deliver: it needs its record.
+      if (skb === this.soloSkb && this.soloLive) this.writeSolo();
     }
     this.refill();
     if (meter !== null) this.lastPollNs = meter.end(workDone);
@@ -361,7 +353,7 @@ export class RxQueue {
       // A new skb, kept in scalars until it needs its record (see soloSkb).
       this.skbs.countLive();
       this.skbHead = this.soloSkb;
-      this.soloState = SOLO_BUILDING;
+      this.soloLive = true;
       this.soloPage = page;
       this.soloOff = offset;
       this.soloLen = bytes;
@@ -370,7 +362,7 @@ export class RxQueue {
       this.skbBytes = bytes;
       return 0;
     }
-    if (this.skbHead === this.soloSkb && this.soloState === SOLO_BUILDING) this.writeSolo();
+    if (this.skbHead === this.soloSkb) this.writeSolo();
     if (this.tailFrags === this.config.maxSkbFrags) {
       this.counters.chainedSkbs++;
       this.tailFrags = 0;
@@ -387,7 +379,7 @@ export class RxQueue {
     const skb = this.soloSkb;
     skbs.open(skb, this.soloCookie);
     skbs.addFrag(skb, this.soloPage, this.soloOff, this.soloLen);
-    this.soloState = SOLO_NONE;
+    this.soloLive = false;
     this.soloSkb = skbs.reserve();
   }
 
@@ -419,11 +411,11 @@ export class RxQueue {
   releaseSkb(skb: number, inNapi = false): void {
     const skbs = this.skbs;
     const prevNapi = this.pages.inNapi;
-    if (skb === this.soloSkb && this.soloState !== SOLO_NONE) {
+    if (skb === this.soloSkb && this.soloLive) {
       // The one-buffer skb still in the solo scalars: no record to read or free.
       this.pages.inNapi = inNapi;
       this.releaseFrag(this.soloPage, this.soloOff, this.soloLen, inNapi);
-      this.soloState = SOLO_NONE;
+      this.soloLive = false;
       skbs.countFreed();
       this.pages.inNapi = prevNapi;
       return;
