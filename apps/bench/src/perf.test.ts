@@ -4,6 +4,20 @@ import { describe, expect, it } from "vitest";
 import { runBuilt, runInProcess, tempDir } from "../test-support/run-cli.js";
 import { INLINING_FLAGS } from "./v8-tuning.js";
 
+/** Rows small enough for a test, three timed runs each, all in this process. */
+const SMALL_IN_PROCESS = [
+  "--packets",
+  "20000",
+  "--checker-packets",
+  "5000",
+  "--loop-packets",
+  "20000",
+  "--runs",
+  "3",
+  "--isolate",
+  "none",
+];
+
 describe("rxsim perf", () => {
   interface Row {
     strategy: string;
@@ -17,21 +31,7 @@ describe("rxsim perf", () => {
 
   it("measures each strategy, checker off and on, and the strategy alone, with the spread and the machine", async () => {
     const dir = tempDir();
-    const r = await runInProcess([
-      "perf",
-      "--packets",
-      "20000",
-      "--checker-packets",
-      "5000",
-      "--loop-packets",
-      "20000",
-      "--runs",
-      "3",
-      "--isolate",
-      "none",
-      "--json",
-      join(dir, "p.json"),
-    ]);
+    const r = await runInProcess(["perf", ...SMALL_IN_PROCESS, "--json", join(dir, "p.json")]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/3 timed runs per row/);
     const out = JSON.parse(readFileSync(join(dir, "p.json"), "utf8"));
@@ -127,16 +127,7 @@ describe("rxsim perf", () => {
       "perf",
       "--strategies",
       "dqo",
-      "--packets",
-      "20000",
-      "--checker-packets",
-      "5000",
-      "--loop-packets",
-      "20000",
-      "--runs",
-      "3",
-      "--isolate",
-      "none",
+      ...SMALL_IN_PROCESS,
       "--cost-profile",
       "iommu-strict",
       "--json",

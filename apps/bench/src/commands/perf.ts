@@ -8,7 +8,7 @@ import { loadStrategies } from "../load-strategies.js";
 import { machineInfo } from "../machine.js";
 import { probeNoise } from "../machine-noise.js";
 import { assertWritable, writeOutput } from "../output-paths.js";
-import { measure, type PerfMeasure, type PerfSample, type PerfTask } from "../perf-measure.js";
+import { measure, type PerfMeasure, type PerfSample, type PerfTask, WARM_PACKETS } from "../perf-measure.js";
 import type { PerfWorkerData } from "../perf-worker.js";
 import { INLINING_FLAGS, inliningBudget } from "../v8-tuning.js";
 
@@ -307,7 +307,7 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
   }
   process.stdout.write(
     `rxsim perf on scenario default, cost profile ${costProfile?.name ?? "none"} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (V8 inlining budget ${inlining}), ${date}\n` +
-      `${runs} timed runs per row after untimed runs of the same length (two, and 2,000,000 packets, at least); isolation: ${flags.isolate === "worker" ? "a fresh worker thread per row" : "none (one process)"}${pairing}; ${load}\n` +
+      `${runs} timed runs per row after untimed runs of the same length (two, and ${WARM_PACKETS.toLocaleString("en-US")} packets, at least); isolation: ${flags.isolate === "worker" ? "a fresh worker thread per row" : "none (one process)"}${pairing}; ${load}\n` +
       `${table.toString()}\n${hostTable}`,
   );
   if (flags.json) {
