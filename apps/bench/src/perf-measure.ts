@@ -7,7 +7,7 @@ import { StrategyLoop } from "./strategy-loop.js";
 /** What one measurement measures. */
 export type PerfMeasure = "simulation" | "strategy-loop" | "host";
 
-/** One measurement's timed runs (after one untimed warm-up run). */
+/** One measurement's timed runs (after its untimed warm-up runs). */
 export interface PerfSample {
   /** Wall-clock seconds of each timed run. */
   readonly wallSeconds: number[];
@@ -98,10 +98,15 @@ function measureHost(factory: RxStrategyFactory, task: PerfTask, one: ScenarioCo
     minPackets: 0,
     refOf: () => ref,
   });
-  const warm = [`packets=${Math.min(task.packets, 200_000)}`, "warmupPackets=0"];
-  runStrategy(applySetOverrides(one, warm), factory);
-  runStrategy(applySetOverrides(host, warm), factory);
-  runStrategy(applySetOverrides(host, warm), factory, { queueThreads });
+  // The three warm up as a simulation row does (see WARM_PACKETS), in runs of at most that length:
+  // a single 200,000-packet run is what left simulation rows re-optimizing in their timed runs.
+  const warmLen = Math.min(task.packets, WARM_PACKETS);
+  const warm = [`packets=${warmLen}`, `warmupPackets=${Math.min(one.warmupPackets, Math.floor(warmLen / 10))}`];
+  for (let i = 0; i < warmRunsFor(warmLen); i++) {
+    runStrategy(applySetOverrides(one, warm), factory);
+    runStrategy(applySetOverrides(host, warm), factory);
+    runStrategy(applySetOverrides(host, warm), factory, { queueThreads });
+  }
   const spread: Times = { wallSeconds: [], cpuSeconds: [] };
   const oneThread: Times = { wallSeconds: [], cpuSeconds: [] };
   const oneQueue: Times = { wallSeconds: [], cpuSeconds: [] };
@@ -123,6 +128,11 @@ function measureHost(factory: RxStrategyFactory, task: PerfTask, one: ScenarioCo
 export const WARM_PACKETS = 2_000_000;
 /** Most untimed runs a row makes (rows of a few thousand packets, as in tests, need no more). */
 export const WARM_RUNS_MAX = 8;
+
+/** Untimed runs of `packets` each before a row's timed runs: {@link WARM_PACKETS} in all, two at least, {@link WARM_RUNS_MAX} at most. */
+function warmRunsFor(packets: number): number {
+  return Math.min(WARM_RUNS_MAX, Math.max(2, Math.ceil(WARM_PACKETS / packets)));
+}
 
 /**
  * Measure `factory`: the whole simulation on `default` (checker off or on),
@@ -152,7 +162,7 @@ export function measure(factory: RxStrategyFactory, task: PerfTask): PerfSample 
     `checker=${task.checker}`,
   ]);
   if (task.measure === "host") return measureHost(factory, task, config);
-  const warmRuns = Math.min(WARM_RUNS_MAX, Math.max(2, Math.ceil(WARM_PACKETS / task.packets)));
+  const warmRuns = warmRunsFor(task.packets);
   for (let i = 0; i < warmRuns; i++) runStrategy(config, factory);
   if (task.costProfile && task.costProfile.name !== "none") {
     // The same simulation unpriced, warmed up and timed in pairs with the priced one: what the profile costs.

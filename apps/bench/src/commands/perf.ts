@@ -131,7 +131,7 @@ interface Planned extends PerfTask {
  * `rxsim perf`: simulated packets per second of each strategy on `default`,
  * checker off and on, and of the strategy alone (complete a 1500-byte
  * buffer, put the stack's page reference, refill every 64). Each measurement
- * is one warm-up run and `--runs` timed runs, reported as min / median / max,
+ * is untimed warm-up runs (see `WARM_PACKETS`) and `--runs` timed runs, reported as min / median / max,
  * by wall clock and by process CPU time. By default each measurement runs in
  * its own fresh worker thread (`--isolate worker`); `--isolate none` runs
  * them all in this process one after another, as `rxsim compare` does.
