@@ -32,6 +32,10 @@ import {
 } from "./strategy-fault.js";
 
 const NONE = -1;
+/** The solo skb (see RxQueue.soloSkb): none, being built, or handed to the stack and not yet released. */
+const SOLO_NONE = 0;
+const SOLO_BUILDING = 1;
+const SOLO_DELIVERED = 2;
 // Module constants for the per-packet paths: under a module runner (vitest) every
 // read of an imported binding is a getter call.
 const EOP = COMPL_EOP;
@@ -105,9 +109,8 @@ export class RxQueue {
   // A one-buffer packet's skb (most packets) is built in these scalars under a reserved id,
   // `soloSkb`, and written into the SkbTable only when it gains a second fragment or the
   // stack keeps it past `deliver`: a stack that releases at once never touches the table.
-  // While it is `skbHead` it is being built; `soloLive` stays true until it is released.
   private soloSkb: number;
-  private soloLive = false;
+  private soloState = SOLO_NONE;
   private soloPage = 0;
   private soloOff = 0;
   private soloLen = 0;
@@ -294,9 +297,14 @@ export class RxQueue {
       counters.rx_packets++;
       counters.rx_bytes += this.skbBytes;
       this.skbHead = NONE;
-      this.stack.deliver(skb, cookie);
-      // The stack holds the solo skb past deliver: it needs its record.
-      if (skb === this.soloSkb && this.soloLive) this.writeSolo();
+      if (skb === this.soloSkb && this.soloState === SOLO_BUILDING) {
+        this.soloState = SOLO_DELIVERED;
+        this.stack.deliver(skb, cookie);
+        // Still delivered, not released: the stack holds it, so it needs its record.
+        if (this.soloState === SOLO_DELIVERED) this.writeSolo();
+      } else {
+        this.stack.deliver(skb, cookie);
+      }
     }
     this.refill();
     if (meter !== null) this.lastPollNs = meter.end(workDone);
@@ -353,7 +361,7 @@ export class RxQueue {
       // A new skb, kept in scalars until it needs its record (see soloSkb).
       this.skbs.countLive();
       this.skbHead = this.soloSkb;
-      this.soloLive = true;
+      this.soloState = SOLO_BUILDING;
       this.soloPage = page;
       this.soloOff = offset;
       this.soloLen = bytes;
@@ -362,7 +370,7 @@ export class RxQueue {
       this.skbBytes = bytes;
       return 0;
     }
-    if (this.skbHead === this.soloSkb) this.writeSolo();
+    if (this.skbHead === this.soloSkb && this.soloState === SOLO_BUILDING) this.writeSolo();
     if (this.tailFrags === this.config.maxSkbFrags) {
       this.counters.chainedSkbs++;
       this.tailFrags = 0;
@@ -379,7 +387,7 @@ export class RxQueue {
     const skb = this.soloSkb;
     skbs.open(skb, this.soloCookie);
     skbs.addFrag(skb, this.soloPage, this.soloOff, this.soloLen);
-    this.soloLive = false;
+    this.soloState = SOLO_NONE;
     this.soloSkb = skbs.reserve();
   }
 
@@ -411,11 +419,11 @@ export class RxQueue {
   releaseSkb(skb: number, inNapi = false): void {
     const skbs = this.skbs;
     const prevNapi = this.pages.inNapi;
-    if (skb === this.soloSkb && this.soloLive) {
+    if (skb === this.soloSkb && this.soloState !== SOLO_NONE) {
       // The one-buffer skb still in the solo scalars: no record to read or free.
       this.pages.inNapi = inNapi;
       this.releaseFrag(this.soloPage, this.soloOff, this.soloLen, inNapi);
-      this.soloLive = false;
+      this.soloState = SOLO_NONE;
       skbs.countFreed();
       this.pages.inNapi = prevNapi;
       return;
