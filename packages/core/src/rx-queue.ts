@@ -297,6 +297,9 @@ export class RxQueue {
       counters.rx_packets++;
       counters.rx_bytes += this.skbBytes;
       this.skbHead = NONE;
+      // Keep this shape (deliver written twice): the one-call form left V8, within its inlining
+      // budget, inlining dqo's refill into the poll but not the post beneath it, 7 % more
+      // instructions per packet with the checker on (scripts/jit-instructions.mjs).
       if (skb === this.soloSkb && this.soloState === SOLO_BUILDING) {
         this.soloState = SOLO_DELIVERED;
         this.stack.deliver(skb, cookie);
