@@ -98,14 +98,12 @@ function measureHost(factory: RxStrategyFactory, task: PerfTask, one: ScenarioCo
     minPackets: 0,
     refOf: () => ref,
   });
-  // The three warm up as a simulation row does (see WARM_PACKETS), in runs of at most that length:
-  // a single 200,000-packet run is what left simulation rows re-optimizing in their timed runs.
-  const warmLen = Math.min(task.packets, WARM_PACKETS);
-  const warm = [`packets=${warmLen}`, `warmupPackets=${Math.min(one.warmupPackets, Math.floor(warmLen / 10))}`];
-  for (let i = 0; i < warmRunsFor(warmLen); i++) {
-    runStrategy(applySetOverrides(one, warm), factory);
-    runStrategy(applySetOverrides(host, warm), factory);
-    runStrategy(applySetOverrides(host, warm), factory, { queueThreads });
+  // The three warm up as a simulation row does (see WARM_PACKETS): a single 200,000-packet run is
+  // what left simulation rows re-optimizing in their timed runs.
+  for (let i = 0; i < warmRunsFor(task.packets); i++) {
+    runStrategy(one, factory);
+    runStrategy(host, factory);
+    runStrategy(host, factory, { queueThreads });
   }
   const spread: Times = { wallSeconds: [], cpuSeconds: [] };
   const oneThread: Times = { wallSeconds: [], cpuSeconds: [] };

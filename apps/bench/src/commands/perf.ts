@@ -307,7 +307,7 @@ export async function perfCommand(flags: PerfFlags): Promise<number> {
   }
   process.stdout.write(
     `rxsim perf on scenario default, cost profile ${costProfile?.name ?? "none"} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (V8 inlining budget ${inlining}), ${date}\n` +
-      `${runs} timed runs per row after untimed runs of the same length (two, and ${WARM_PACKETS.toLocaleString("en-US")} packets, at least); isolation: ${flags.isolate === "worker" ? "a fresh worker thread per row" : "none (one process)"}${pairing}; ${load}\n` +
+      `${runs} timed runs per row after untimed runs of the same length (two, and ${WARM_PACKETS.toLocaleString("en-US")} packets, at least; one for the strategy alone); isolation: ${flags.isolate === "worker" ? "a fresh worker thread per row" : "none (one process)"}${pairing}; ${load}\n` +
       `${table.toString()}\n${hostTable}`,
   );
   if (flags.json) {
