@@ -39,6 +39,7 @@ for (let i = 0; i < own.length; i++) {
     if (!Number.isInteger(packets) || packets < 10_000) fail(`--packets: an integer ≥ 10000, got ${own[i]}`);
   } else fail(`unknown option ${a} (options: --root DIR, --packets N, then -- and rxsim compare's options)`);
 }
+if (compareArgs.includes("--packets")) fail("give --packets before the --: this script runs N and 3N packets itself");
 if (roots.length === 0) roots.push(resolve(import.meta.dirname, ".."));
 for (const root of roots) {
   if (!existsSync(join(root, "apps/bench/dist/cli.js"))) fail(`${root}: no apps/bench/dist/cli.js (build it first)`);
